@@ -1,0 +1,67 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { inferencePlugin } from './plugin';
+
+describe('inference backend plugin', () => {
+  async function startBackend() {
+    const { server } = await startTestBackend({
+      features: [
+        inferencePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
+          },
+        }),
+        // a request without a token is anonymous, as in production
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    return server;
+  }
+
+  it('answers /health for a signed-in user, with the migrated database', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/inference/health')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'ok',
+      database: {
+        client: 'better-sqlite3',
+        reachable: true,
+        latestMigration: '20261127000000_quotas.js',
+      },
+    });
+  });
+
+  it('answers /health for another backend plugin', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/inference/health')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses /health without credentials', async () => {
+    const server = await startBackend();
+    const res = await request(server).get('/api/inference/health');
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses /health with a forged token', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/inference/health')
+      .set('Authorization', 'Bearer not-a-real-token');
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * Node library for backend plugins that talk to the inference backend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './InferenceService';
+export * from './serviceRef';

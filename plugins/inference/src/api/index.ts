@@ -1,0 +1,2 @@
+export * from './InferenceApi';
+export * from './InferenceClient';

@@ -1,0 +1,1 @@
+export { InferencePlatformPage } from './InferencePlatformPage';

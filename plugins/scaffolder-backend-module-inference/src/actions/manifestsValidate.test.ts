@@ -1,0 +1,158 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import yaml from 'yaml';
+import { createManifestsValidateAction } from './manifestsValidate';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+function gpuDeployment(
+  overrides: { image?: string; privileged?: boolean } = {},
+) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'chat',
+      labels: { 'backstage.io/kubernetes-id': 'chat' },
+    },
+    spec: {
+      template: {
+        metadata: { labels: { 'backstage.io/kubernetes-id': 'chat' } },
+        spec: {
+          nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' },
+          tolerations: [
+            { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+          ],
+          containers: [
+            {
+              name: 'vllm',
+              image: overrides.image ?? `docker.io/vllm/vllm-openai@${DIGEST}`,
+              securityContext: overrides.privileged
+                ? { privileged: true }
+                : undefined,
+              resources: {
+                requests: { 'nvidia.com/gpu': '1' },
+                limits: { 'nvidia.com/gpu': '1' },
+              },
+              readinessProbe: { httpGet: { path: '/health', port: 8000 } },
+              livenessProbe: { httpGet: { path: '/health', port: 8000 } },
+              startupProbe: {
+                httpGet: { path: '/health', port: 8000 },
+                failureThreshold: 60,
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+const catalogInfo = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'chat' },
+  spec: { type: 'service', owner: 'ml-chat', lifecycle: 'production' },
+};
+
+describe('inference:manifests:validate', () => {
+  const workspace = createMockDirectory();
+  const action = createManifestsValidateAction();
+
+  it('passes compliant manifests and skips Backstage entities', async () => {
+    workspace.setContent({
+      'catalog-info.yaml': yaml.stringify(catalogInfo),
+      'kubernetes/deployment.yaml': yaml.stringify(gpuDeployment()),
+      'kubernetes/service.yaml': yaml.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'chat' },
+      }),
+    });
+    const ctx = createMockActionContext({
+      workspacePath: workspace.path,
+      input: { path: '.', kubernetesId: 'chat' },
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('manifestCount', 2);
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      'catalog-info.yaml',
+      'kubernetes/deployment.yaml',
+      'kubernetes/service.yaml',
+    ]);
+  });
+
+  it('reports every violation at once with file and field path', async () => {
+    const bad = gpuDeployment({
+      image: 'docker.io/vllm/vllm-openai:v0.11.0',
+      privileged: true,
+    });
+    delete (bad.spec.template.spec as any).tolerations;
+    delete (bad.spec.template.spec.containers[0] as any).startupProbe;
+    bad.spec.template.spec.containers[0].resources.requests['nvidia.com/gpu'] =
+      '2';
+    workspace.setContent({
+      'kubernetes/deployment.yaml': `${yaml.stringify(
+        gpuDeployment(),
+      )}---\n${yaml.stringify(bad)}`,
+    });
+    const ctx = createMockActionContext({
+      workspacePath: workspace.path,
+      input: { path: 'kubernetes', allowedRegistries: ['nvcr.io/nvidia'] },
+    });
+    const error = await action.handler(ctx).catch(e => e);
+    expect(error.name).toBe('InputError');
+    const lines = String(error.message).split('\n');
+    expect(lines[0]).toMatch(/^\d+ platform policy violation\(s\):$/);
+    const containerPath = 'spec.template.spec.containers[0]';
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `kubernetes/deployment.yaml#1 Deployment/chat ${containerPath}.image: image "docker.io/vllm/vllm-openai:v0.11.0" is not pinned by digest (repository@sha256:<64 hex>)`,
+        expect.stringMatching(
+          new RegExp(
+            `#1 .*${escape(
+              containerPath,
+            )}\\.image: .*not from an allowed registry \\(nvcr.io/nvidia\\)`,
+          ),
+        ),
+        expect.stringMatching(
+          /#1 .*securityContext\.privileged: privileged containers are not allowed/,
+        ),
+        expect.stringMatching(
+          /#1 .*resources: nvidia\.com\/gpu request \(2\) must equal its limit \(1\)/,
+        ),
+        expect.stringMatching(
+          /#1 .*spec\.template\.spec\.tolerations: GPU pods need a toleration/,
+        ),
+        expect.stringMatching(/#1 .*startupProbe: startupProbe is missing/),
+        // the first, compliant document only breaks the registry rule
+        expect.stringMatching(/#0 .*not from an allowed registry/),
+      ]),
+    );
+    expect(lines.filter(l => l.includes('#0 '))).toHaveLength(1);
+  });
+
+  it('refuses a path that leaves the workspace', async () => {
+    workspace.setContent({ 'a.yaml': 'kind: x' });
+    const ctx = createMockActionContext({
+      workspacePath: workspace.path,
+      input: { path: '../../etc' },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(/outside/i);
+  });
+
+  it('reports YAML that does not parse', async () => {
+    workspace.setContent({ 'broken.yaml': 'kind: Deployment\n  metadata: [' });
+    const ctx = createMockActionContext({
+      workspacePath: workspace.path,
+      input: { path: '.' },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /broken\.yaml#0 .*not valid YAML/,
+    );
+  });
+});
+
+function escape(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,273 @@
+/**
+ * The platform's rules for GPU workload manifests, checked before anything is published or applied.
+ * Pure functions over parsed YAML documents.
+ */
+
+/** One broken rule, located precisely enough to fix without searching. */
+export interface PolicyViolation {
+  file: string;
+  /** Index of the YAML document inside the file. */
+  document: number;
+  kind: string;
+  name: string;
+  /** Dotted path to the offending field, e.g. `spec.template.spec.containers[0].image`. */
+  path: string;
+  rule: PolicyRule;
+  message: string;
+}
+
+/** Names of the platform rules. */
+export type PolicyRule =
+  | 'image-pinned-by-digest'
+  | 'image-registry-allowed'
+  | 'gpu-requests-equal-limits'
+  | 'gpu-toleration'
+  | 'gpu-product-selector'
+  | 'probes'
+  | 'no-privileged'
+  | 'entity-label'
+  | 'valid-yaml';
+
+/** Options of {@link checkPlatformPolicy}. */
+export interface PolicyOptions {
+  /** Registries images may come from (host names, optionally with a path prefix). Empty or absent: any. */
+  allowedRegistries?: string[];
+  /** Value the `backstage.io/kubernetes-id` label must carry; any non-empty value when absent. */
+  kubernetesId?: string;
+}
+
+type Json = Record<string, any>;
+
+const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
+const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
+/** Where the pod spec of each workload kind lives. */
+const POD_SPEC_PATHS: Record<string, string[][]> = {
+  Deployment: [['spec', 'template']],
+  StatefulSet: [['spec', 'template']],
+  DaemonSet: [['spec', 'template']],
+  Job: [['spec', 'template']],
+  LeaderWorkerSet: [
+    ['spec', 'leaderWorkerTemplate', 'leaderTemplate'],
+    ['spec', 'leaderWorkerTemplate', 'workerTemplate'],
+  ],
+};
+
+/**
+ * Checks one Kubernetes manifest against the platform policy. Documents that are not workloads pass.
+ */
+export function checkPlatformPolicy(
+  doc: unknown,
+  location: { file: string; document: number },
+  options: PolicyOptions = {},
+): PolicyViolation[] {
+  if (!isObject(doc) || typeof doc.kind !== 'string') return [];
+  const templatePaths = POD_SPEC_PATHS[doc.kind];
+  if (!templatePaths) return [];
+
+  const violations: PolicyViolation[] = [];
+  const report = (path: string, rule: PolicyRule, message: string) =>
+    violations.push({
+      ...location,
+      kind: doc.kind,
+      name: String(doc.metadata?.name ?? '<unnamed>'),
+      path,
+      rule,
+      message,
+    });
+
+  checkEntityLabel(doc.metadata, 'metadata', options, report);
+  for (const segments of templatePaths) {
+    const template = dig(doc, segments);
+    const base = segments.join('.');
+    if (!isObject(template)) continue;
+    checkEntityLabel(template.metadata, `${base}.metadata`, options, report);
+    if (isObject(template.spec)) {
+      checkPodSpec(template.spec, `${base}.spec`, options, report);
+    }
+  }
+  return violations;
+}
+
+type Reporter = (path: string, rule: PolicyRule, message: string) => void;
+
+function checkEntityLabel(
+  metadata: unknown,
+  path: string,
+  options: PolicyOptions,
+  report: Reporter,
+) {
+  const value = isObject(metadata)
+    ? metadata.labels?.[KUBERNETES_ID_LABEL]
+    : undefined;
+  if (!value) {
+    report(
+      `${path}.labels`,
+      'entity-label',
+      `label ${KUBERNETES_ID_LABEL} is missing: the catalog cannot link this workload to its entity`,
+    );
+  } else if (options.kubernetesId && value !== options.kubernetesId) {
+    report(
+      `${path}.labels.${KUBERNETES_ID_LABEL}`,
+      'entity-label',
+      `label ${KUBERNETES_ID_LABEL} is "${value}" but the entity's is "${options.kubernetesId}"`,
+    );
+  }
+}
+
+function checkPodSpec(
+  spec: Json,
+  path: string,
+  options: PolicyOptions,
+  report: Reporter,
+) {
+  let usesGpu = false;
+  const containerLists: Array<[string, unknown]> = [
+    ['initContainers', spec.initContainers],
+    ['containers', spec.containers],
+  ];
+  for (const [listName, list] of containerLists) {
+    if (!Array.isArray(list)) continue;
+    for (const [index, container] of list.entries()) {
+      const at = `${path}.${listName}[${index}]`;
+      const isMain = listName === 'containers';
+      if (checkContainer(container, at, isMain, options, report)) {
+        usesGpu = true;
+      }
+    }
+  }
+  if (!usesGpu) return;
+
+  const tolerations: Json[] = Array.isArray(spec.tolerations)
+    ? spec.tolerations
+    : [];
+  const tolerated = tolerations.some(
+    t =>
+      t.key === 'nvidia.com/gpu' &&
+      (t.operator === 'Exists' || t.value !== undefined),
+  );
+  if (!tolerated) {
+    report(
+      `${path}.tolerations`,
+      'gpu-toleration',
+      'GPU pods need a toleration for the nvidia.com/gpu taint, or they never schedule on GPU nodes',
+    );
+  }
+  if (!selectsGpuProduct(spec)) {
+    report(
+      `${path}.nodeSelector`,
+      'gpu-product-selector',
+      `GPU pods must select their GPU type with nodeSelector or node affinity on ${GPU_PRODUCT_LABEL}`,
+    );
+  }
+}
+
+/** Returns whether the container asks for a GPU. */
+function checkContainer(
+  container: Json,
+  path: string,
+  isMain: boolean,
+  options: PolicyOptions,
+  report: Reporter,
+): boolean {
+  const image = container.image;
+  if (typeof image !== 'string' || !DIGEST_PATTERN.test(image)) {
+    report(
+      `${path}.image`,
+      'image-pinned-by-digest',
+      `image "${
+        image ?? ''
+      }" is not pinned by digest (repository@sha256:<64 hex>)`,
+    );
+  }
+  if (typeof image === 'string' && options.allowedRegistries?.length) {
+    const allowed = options.allowedRegistries.some(r =>
+      image.startsWith(`${r.replace(/\/$/, '')}/`),
+    );
+    if (!allowed) {
+      report(
+        `${path}.image`,
+        'image-registry-allowed',
+        `image "${image}" is not from an allowed registry (${options.allowedRegistries.join(
+          ', ',
+        )})`,
+      );
+    }
+  }
+  if (container.securityContext?.privileged === true) {
+    report(
+      `${path}.securityContext.privileged`,
+      'no-privileged',
+      'privileged containers are not allowed',
+    );
+  }
+
+  const limits: Json = container.resources?.limits ?? {};
+  const requests: Json = container.resources?.requests ?? {};
+  const gpuKeys = new Set(
+    [...Object.keys(limits), ...Object.keys(requests)].filter(k =>
+      GPU_RESOURCE.test(k),
+    ),
+  );
+  for (const key of gpuKeys) {
+    if (
+      String(limits[key] ?? '') !== String(requests[key] ?? limits[key] ?? '')
+    ) {
+      report(
+        `${path}.resources`,
+        'gpu-requests-equal-limits',
+        `${key} request (${requests[key] ?? 'none'}) must equal its limit (${
+          limits[key] ?? 'none'
+        })`,
+      );
+    } else if (limits[key] === undefined) {
+      report(
+        `${path}.resources.limits`,
+        'gpu-requests-equal-limits',
+        `${key} is requested but has no limit; GPUs are only allocated through limits`,
+      );
+    }
+  }
+
+  if (isMain) {
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      if (!isObject(container[probe])) {
+        report(
+          `${path}.${probe}`,
+          'probes',
+          `${probe} is missing: model servers need ${
+            probe === 'startupProbe'
+              ? 'a startup probe sized for model load time'
+              : 'it to be routed and restarted correctly'
+          }`,
+        );
+      }
+    }
+  }
+  return gpuKeys.size > 0;
+}
+
+function selectsGpuProduct(spec: Json): boolean {
+  if (spec.nodeSelector?.[GPU_PRODUCT_LABEL]) return true;
+  const terms: Json[] =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ?.nodeSelectorTerms ?? [];
+  return terms.some(term =>
+    (term.matchExpressions ?? []).some(
+      (e: Json) => e.key === GPU_PRODUCT_LABEL,
+    ),
+  );
+}
+
+function dig(value: unknown, segments: string[]): unknown {
+  return segments.reduce<unknown>(
+    (current, key) => (isObject(current) ? current[key] : undefined),
+    value,
+  );
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
