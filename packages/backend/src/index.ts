@@ -1,0 +1,31 @@
+import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './permissions/policyModule';
+
+const backend = createBackend();
+
+// the built frontend, served from the same origin
+backend.add(import('@backstage/plugin-app-backend'));
+
+// sign-in: the guest provider for the demo; add your identity provider for real use
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionPolicyModule);
+
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@inference-platform/plugin-scaffolder-backend-module-inference'),
+);
+
+// the Kubernetes plugin users already run, on the same clusters as ours
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+backend.add(import('@inference-platform/plugin-inference-backend'));
+
+backend.start();

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * True when the browser suite can run. Outside CI a missing Chromium skips the suite; under CI=true it is an error,
+ * so a CI machine without Chromium cannot pass by skipping.
+ */
+export function chromiumAvailable(): boolean {
+  const present = fs.existsSync(CHROMIUM_PATH);
+  if (!present && process.env.CI === 'true') {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}; CI must install it (apt-get install -y chromium)`,
+    );
+  }
+  return present;
+}
+
+/** Launches headless Chromium with the flags this sandbox needs (no network beyond localhost, no GPU). */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}

@@ -1,0 +1,2 @@
+export * from './productUnderTest';
+export * from './browser';

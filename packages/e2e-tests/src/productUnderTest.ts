@@ -1,0 +1,164 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Repository root, from packages/e2e-tests/src. */
+// eslint-disable-next-line no-restricted-syntax -- tests run from source, never from a bundle
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+/** Where screenshots and logs of browser runs go (git-ignored). */
+export const artifactsDir = path.join(repoRoot, 'test-results', 'e2e');
+
+/** A running backend serving the built app, started as a user would start it. */
+export interface RunningProduct {
+  baseUrl: string;
+  /** Static API token accepted by the backend (externalAccess). */
+  token: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Builds packages/app unless its build is newer than its sources (set E2E_REBUILD=1 to force). */
+export function buildAppIfStale(): void {
+  const dist = path.join(repoRoot, 'packages/app/dist/index.html');
+  if (!process.env.E2E_REBUILD && fs.existsSync(dist)) {
+    const builtAt = fs.statSync(dist).mtimeMs;
+    const newest = newestMtime([
+      path.join(repoRoot, 'packages/app/src'),
+      path.join(repoRoot, 'plugins/inference/src'),
+      path.join(repoRoot, 'plugins/inference-common/src'),
+    ]);
+    if (newest < builtAt) return;
+  }
+  const result = spawnSync(
+    'npx',
+    ['backstage-cli', 'package', 'build', '--config', '../../app-config.yaml'],
+    {
+      cwd: path.join(repoRoot, 'packages/app'),
+      encoding: 'utf8',
+      // jest sets NODE_ENV=test, which the bundler's browserslist lookup does not know
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  if (result.status !== 0) {
+    throw new Error(`app build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+function newestMtime(dirs: string[]): number {
+  let newest = 0;
+  for (const dir of dirs) {
+    for (const entry of fs.readdirSync(dir, {
+      recursive: true,
+      withFileTypes: true,
+    })) {
+      if (entry.isFile()) {
+        const mtime = fs.statSync(
+          path.join(entry.parentPath, entry.name),
+        ).mtimeMs;
+        newest = Math.max(newest, mtime);
+      }
+    }
+  }
+  return newest;
+}
+
+/**
+ * Starts packages/backend the way `npm start` does, on a free port, with a throw-away SQLite folder and the
+ * given extra config files.
+ */
+export async function startProduct(
+  options: { extraConfigs?: string[] } = {},
+): Promise<RunningProduct> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const token = 'e2e-static-token-0123456789';
+  const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-e2e-'));
+  const configArgs = ['--config', '../../app-config.yaml'];
+  for (const extra of options.extraConfigs ?? []) {
+    configArgs.push('--config', extra);
+  }
+
+  let output = '';
+  const child: ChildProcess = spawn(
+    'npx',
+    ['backstage-cli', 'package', 'start', ...configArgs],
+    {
+      cwd: path.join(repoRoot, 'packages/backend'),
+      env: {
+        ...process.env,
+        // as `npm start` runs it: development mode, where the demo's guest sign-in is allowed
+        NODE_ENV: 'development',
+        NODE_OPTIONS: '--no-node-snapshot',
+        BACKEND_PORT: String(port),
+        BACKEND_BASE_URL: baseUrl,
+        APP_BASE_URL: baseUrl,
+        SQLITE_DIRECTORY: sqliteDir,
+        INFERENCE_API_TOKEN: token,
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', chunk => (output += chunk));
+  child.stderr?.on('data', chunk => (output += chunk));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    }
+    fs.rmSync(sqliteDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+      }
+      const res = await fetch(`${baseUrl}/api/catalog/entities?limit=1`, {
+        headers: { Authorization: `Bearer ${token}` },
+      }).catch(() => undefined);
+      return res?.ok ?? false;
+    }, 120_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, token, logs: () => output, stop };
+}
+
+/** Polls `check` until it returns true or the timeout passes. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
