@@ -5,9 +5,5 @@
  */
 
 export { inferencePlugin as default } from './plugin';
-export type {
-  InferenceStore,
-  QuotaRecord,
-  QuotaAuditRecord,
-} from './database/InferenceStore';
+export * from './database/InferenceStore';
 export { DatabaseInferenceStore } from './database/DatabaseInferenceStore';

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { inferencePlugin } from './plugin';
+import { newestMigrationFile } from './__testUtils__/migrations';
 
 describe('inference backend plugin', () => {
   async function startBackend() {
@@ -38,7 +39,7 @@ describe('inference backend plugin', () => {
       database: {
         client: 'better-sqlite3',
         reachable: true,
-        latestMigration: '20261127000000_quotas.js',
+        latestMigration: newestMigrationFile(),
       },
     });
   });

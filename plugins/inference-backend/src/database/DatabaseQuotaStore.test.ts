@@ -1,0 +1,279 @@
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseInferenceStore } from './DatabaseInferenceStore';
+import { ReserveRequest } from './QuotaStore';
+
+jest.setTimeout(120_000);
+
+const CHAT = 'group:default/ml-chat';
+const SEARCH = 'group:default/ml-search';
+const H100 = 'NVIDIA-H100-80GB-HBM3';
+const L4 = 'NVIDIA-L4';
+const noLiveUsage = () => 0;
+
+function request(overrides: Partial<ReserveRequest> = {}): ReserveRequest {
+  return {
+    ownerRef: CHAT,
+    gpuType: H100,
+    gpuCount: 4,
+    ttlSeconds: 600,
+    requester: 'user:default/chen.wei',
+    ...overrides,
+  };
+}
+
+describe('DatabaseQuotaStore', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseInferenceStore.create({
+        database: { getClient: async () => knex },
+      });
+      return store.quotas;
+    }
+
+    it('sets quotas and keeps an audit trail of every change', async () => {
+      const quotas = await createStore();
+      const t1 = new Date('2026-11-01T10:00:00Z');
+      const t2 = new Date('2026-11-02T10:00:00Z');
+      await quotas.setQuota({
+        ownerRef: SEARCH,
+        gpuType: L4,
+        limit: 8,
+        changedBy: 'user:default/ana.ruiz',
+        now: t1,
+      });
+      await quotas.setQuota({
+        ownerRef: SEARCH,
+        gpuType: L4,
+        limit: 12,
+        changedBy: 'user:default/ben.okafor',
+        reason: 'launch of semantic search',
+        now: t2,
+      });
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 16,
+        changedBy: 'user:default/ana.ruiz',
+        now: t1,
+      });
+
+      expect(await quotas.listQuotas({ ownerRef: SEARCH })).toEqual([
+        {
+          ownerRef: SEARCH,
+          gpuType: L4,
+          limit: 12,
+          updatedBy: 'user:default/ben.okafor',
+          updatedAt: t2,
+        },
+      ]);
+      expect(await quotas.listQuotas()).toHaveLength(2);
+      const audit = await quotas.listQuotaAudit({ ownerRef: SEARCH });
+      expect(
+        audit.map(a => [a.previousLimit, a.newLimit, a.changedBy, a.reason]),
+      ).toEqual([
+        [null, 8, 'user:default/ana.ruiz', undefined],
+        [8, 12, 'user:default/ben.okafor', 'launch of semantic search'],
+      ]);
+      expect(audit[1].changedAt).toEqual(t2);
+    });
+
+    it('refuses a negative or fractional limit and leaves the quota as it was', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: L4,
+        limit: 4,
+        changedBy: 'u',
+      });
+      await expect(
+        quotas.setQuota({
+          ownerRef: CHAT,
+          gpuType: L4,
+          limit: -1,
+          changedBy: 'u',
+        }),
+      ).rejects.toThrow(/whole number >= 0, got -1/);
+      await expect(
+        quotas.setQuota({
+          ownerRef: CHAT,
+          gpuType: L4,
+          limit: 2.5,
+          changedBy: 'u',
+        }),
+      ).rejects.toThrow(/got 2.5/);
+      expect((await quotas.listQuotas())[0].limit).toBe(4);
+      expect(await quotas.listQuotaAudit({ ownerRef: CHAT })).toHaveLength(1);
+    });
+
+    it('reserves within the quota and refuses beyond it with the numbers', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 16,
+        changedBy: 'u',
+      });
+      const live = () => 6; // two running replicas' ceiling
+      const first = await quotas.reserve(request({ gpuCount: 8 }), live);
+      expect(first.decision).toEqual({
+        limit: 16,
+        used: 6,
+        reserved: 0,
+        requested: 8,
+      });
+      expect(first.reservation.status).toBe('pending');
+
+      const refusal = await quotas
+        .reserve(request({ gpuCount: 4 }), live)
+        .catch(e => e);
+      expect(refusal.name).toBe('ConflictError');
+      expect(refusal.message).toBe(
+        `GPU quota of ${CHAT} for ${H100} would be exceeded: used 6 + reserved 8 + requested 4 = 18 > limit 16 (2 free)`,
+      );
+      await expect(
+        quotas.reserve(request({ gpuCount: 2 }), live),
+      ).resolves.toMatchObject({
+        decision: { reserved: 8, requested: 2 },
+      });
+    });
+
+    it('refuses an owner without quota for that GPU type', async () => {
+      const quotas = await createStore();
+      await expect(
+        quotas.reserve(request({ gpuType: L4, gpuCount: 1 }), noLiveUsage),
+      ).rejects.toThrow(
+        `${CHAT} has no GPU quota for ${L4}; ask the platform team for one (requested 1)`,
+      );
+      expect(await quotas.listReservations()).toEqual([]);
+    });
+
+    it.each([
+      [{ gpuCount: 0 }, /gpuCount must be a whole number >= 1, got 0/],
+      [{ gpuCount: 1.5 }, /got 1.5/],
+      [{ ttlSeconds: 0 }, /ttlSeconds must be between 1 and 604800, got 0/],
+    ])('refuses a malformed request %p', async (overrides, message) => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 16,
+        changedBy: 'u',
+      });
+      await expect(
+        quotas.reserve(request(overrides), noLiveUsage),
+      ).rejects.toThrow(message);
+    });
+
+    it('replays a repeated idempotency key and refuses its reuse for another request', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 8,
+        changedBy: 'u',
+      });
+      const first = await quotas.reserve(
+        request({ idempotencyKey: 'task-1:reserve' }),
+        noLiveUsage,
+      );
+      const again = await quotas.reserve(
+        request({ idempotencyKey: 'task-1:reserve' }),
+        noLiveUsage,
+      );
+      expect(again.replayed).toBe(true);
+      expect(again.reservation.id).toBe(first.reservation.id);
+      await expect(
+        quotas.reserve(
+          request({ idempotencyKey: 'task-1:reserve', gpuCount: 2 }),
+          noLiveUsage,
+        ),
+      ).rejects.toThrow(/already used for 4 x/);
+      expect(await quotas.listReservations()).toHaveLength(1);
+    });
+
+    it('moves reservations through release, confirm and expiry', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 32,
+        changedBy: 'u',
+      });
+      const t0 = new Date('2026-11-27T10:00:00Z');
+      const a = (await quotas.reserve(request(), noLiveUsage, t0)).reservation;
+      const b = (await quotas.reserve(request(), noLiveUsage, t0)).reservation;
+      const c = (
+        await quotas.reserve(request({ ttlSeconds: 60 }), noLiveUsage, t0)
+      ).reservation;
+
+      const released = await quotas.release(a.id, 'user:default/chen.wei', t0);
+      expect(released).toMatchObject({
+        status: 'released',
+        reason: 'released by user:default/chen.wei',
+      });
+      await expect(quotas.release(a.id, 'x', t0)).resolves.toMatchObject({
+        status: 'released',
+      });
+
+      const confirmed = await quotas.confirm(
+        b.id,
+        { cluster: 'gpu-us-east', namespace: 'ml-chat', name: 'chat' },
+        t0,
+      );
+      expect(confirmed).toMatchObject({
+        status: 'confirmed',
+        cluster: 'gpu-us-east',
+        workloadName: 'chat',
+      });
+      await expect(quotas.release(b.id, 'x', t0)).rejects.toThrow(
+        /is confirmed and can no longer be released/,
+      );
+
+      expect(await quotas.sumPending(t0)).toEqual([
+        { ownerRef: CHAT, gpuType: H100, gpus: 4 },
+      ]);
+      const later = new Date(t0.getTime() + 61_000);
+      expect(await quotas.sumPending(later)).toEqual([]);
+      expect(await quotas.expirePending(later)).toBe(1);
+      expect(await quotas.getReservation(c.id)).toMatchObject({
+        status: 'expired',
+      });
+      await expect(
+        quotas.confirm(c.id, { cluster: 'x', namespace: 'y', name: 'z' }),
+      ).rejects.toThrow(/is expired/);
+      await expect(
+        quotas.release('00000000-0000-0000-0000-000000000000', 'x'),
+      ).rejects.toThrow(/No reservation/);
+    });
+
+    it('never over-allocates under 32-way concurrent reservations', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 10,
+        changedBy: 'u',
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 32 }, (_, i) =>
+          quotas.reserve(
+            request({ gpuCount: 1, requester: `user:default/u${i}` }),
+            noLiveUsage,
+          ),
+        ),
+      );
+      const granted = results.filter(r => r.status === 'fulfilled');
+      const refused = results.filter(
+        r => r.status === 'rejected',
+      ) as PromiseRejectedResult[];
+      expect(granted).toHaveLength(10);
+      expect(refused.every(r => r.reason.name === 'ConflictError')).toBe(true);
+      expect(await quotas.sumPending()).toEqual([
+        { ownerRef: CHAT, gpuType: H100, gpus: 10 },
+      ]);
+    });
+  });
+});

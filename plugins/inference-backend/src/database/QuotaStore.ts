@@ -1,0 +1,155 @@
+/**
+ * A team's GPU quota for one GPU type.
+ *
+ * @public
+ */
+export interface QuotaRecord {
+  ownerRef: string;
+  gpuType: string;
+  limit: number;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+/**
+ * One change of a quota, as kept in the audit log.
+ *
+ * @public
+ */
+export interface QuotaAuditRecord {
+  ownerRef: string;
+  gpuType: string;
+  previousLimit: number | null;
+  newLimit: number;
+  changedBy: string;
+  reason?: string;
+  changedAt: Date;
+}
+
+/**
+ * Life cycle of a reservation: pending until its workload appears (confirmed), is given back (released) or outlives
+ * its TTL (expired).
+ *
+ * @public
+ */
+export type ReservationStatus =
+  | 'pending'
+  | 'confirmed'
+  | 'released'
+  | 'expired';
+
+/**
+ * GPUs set aside for a service that is being created.
+ *
+ * @public
+ */
+export interface ReservationRecord {
+  id: string;
+  ownerRef: string;
+  gpuType: string;
+  gpuCount: number;
+  status: ReservationStatus;
+  requester: string;
+  idempotencyKey?: string;
+  entityRef?: string;
+  cluster?: string;
+  namespace?: string;
+  workloadName?: string;
+  reason?: string;
+  createdAt: Date;
+  expiresAt: Date;
+  resolvedAt?: Date;
+}
+
+/**
+ * A reservation request.
+ *
+ * @public
+ */
+export interface ReserveRequest {
+  ownerRef: string;
+  gpuType: string;
+  gpuCount: number;
+  ttlSeconds: number;
+  requester: string;
+  idempotencyKey?: string;
+  entityRef?: string;
+  cluster?: string;
+  namespace?: string;
+  workloadName?: string;
+}
+
+/**
+ * GPUs an owner holds right now for one GPU type, from the tracked workloads (charged at autoscaler ceiling).
+ * Called inside the reservation transaction, so it must be a cheap in-memory read.
+ *
+ * @public
+ */
+export type LiveUsage = (ownerRef: string, gpuType: string) => number;
+
+/**
+ * The numbers a reservation decision was made on.
+ *
+ * @public
+ */
+export interface QuotaDecision {
+  limit: number;
+  used: number;
+  reserved: number;
+  requested: number;
+}
+
+/**
+ * Quotas, their audit log and the reservation ledger.
+ *
+ * @public
+ */
+export interface QuotaStore {
+  listQuotas(filter?: { ownerRef?: string }): Promise<QuotaRecord[]>;
+  /** Sets a quota and appends the change to the audit log in one transaction. */
+  setQuota(change: {
+    ownerRef: string;
+    gpuType: string;
+    limit: number;
+    changedBy: string;
+    reason?: string;
+    now?: Date;
+  }): Promise<QuotaRecord>;
+  listQuotaAudit(filter: {
+    ownerRef: string;
+    gpuType?: string;
+  }): Promise<QuotaAuditRecord[]>;
+
+  /**
+   * Reserves GPUs if `used + reserved + requested <= limit`, checked and written in one serialized transaction.
+   * Returns the existing reservation for a repeated idempotency key. Throws `QuotaExceededError` when it does not fit.
+   */
+  reserve(
+    request: ReserveRequest,
+    liveUsage: LiveUsage,
+    now?: Date,
+  ): Promise<{
+    reservation: ReservationRecord;
+    decision?: QuotaDecision;
+    replayed: boolean;
+  }>;
+  getReservation(id: string): Promise<ReservationRecord | undefined>;
+  listReservations(filter?: {
+    ownerRef?: string;
+    status?: ReservationStatus[];
+  }): Promise<ReservationRecord[]>;
+  /** Gives pending GPUs back. Returns the reservation as it is afterwards. */
+  release(id: string, by: string, now?: Date): Promise<ReservationRecord>;
+  /** Marks a pending reservation as fulfilled by a workload now running. */
+  confirm(
+    id: string,
+    workload: { cluster: string; namespace: string; name: string },
+    now?: Date,
+  ): Promise<ReservationRecord>;
+  /** Expires every pending reservation past its TTL; returns how many. */
+  expirePending(now?: Date): Promise<number>;
+  /** GPUs held by pending, unexpired reservations, per owner and GPU type. */
+  sumPending(
+    now?: Date,
+  ): Promise<Array<{ ownerRef: string; gpuType: string; gpus: number }>>;
+}
