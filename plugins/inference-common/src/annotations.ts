@@ -11,7 +11,8 @@ export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
  *
  * @public
  */
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
 
 /**
  * Prefix of every annotation and label this plugin suite defines.

@@ -1,3 +1,9 @@
+import { ServingRuntime } from './catalog/images';
+import { HeadroomVerdict } from './capacity/capacity';
+import { CostSummary, SaasTokenPrice } from './cost/cost';
+import { Finding } from './diagnosis/types';
+import { QuotaStanding, ReservationState } from './quota/quota';
+
 /**
  * Answer of `GET /api/inference/health`.
  *
@@ -7,4 +13,268 @@ export interface InferenceHealthResponse {
   status: 'ok' | 'degraded';
   /** Database engine the store runs on (e.g. `better-sqlite3`, `pg`). */
   database: { client: string; reachable: boolean; latestMigration?: string };
+}
+
+/**
+ * A list answer of the REST API.
+ *
+ * @public
+ */
+export interface ListResponse<T> {
+  items: T[];
+}
+
+/**
+ * One pod of a workload, trimmed for display.
+ *
+ * @public
+ */
+export interface WorkloadPod {
+  name: string;
+  namespace: string;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  ready: boolean;
+  restarts: number;
+  nodeName?: string;
+  gpuType?: string;
+  gpus: number;
+  startedAt?: string;
+  containers: Array<{
+    name: string;
+    image?: string;
+    ready: boolean;
+    restartCount: number;
+    state: 'running' | 'waiting' | 'terminated' | 'unknown';
+    /** Waiting or terminated reason. */
+    reason?: string;
+  }>;
+}
+
+/**
+ * A model-serving workload in one cluster, as the backend's watch cache sees it.
+ *
+ * @public
+ */
+export interface InferenceWorkload {
+  /** `<cluster>/<namespace>/<kind>/<name>`. */
+  id: string;
+  cluster: string;
+  namespace: string;
+  kind:
+    | 'Deployment'
+    | 'StatefulSet'
+    | 'InferenceService'
+    | 'LeaderWorkerSet'
+    | string;
+  name: string;
+  /** Catalog entity linked through `backstage.io/kubernetes-id`. */
+  entityRef?: string;
+  /** Owner group the quota is charged to. */
+  owner?: string;
+  runtime?: ServingRuntime;
+  model?: string;
+  image?: string;
+  /** False when the image is referenced by tag only. */
+  imageDigestPinned: boolean;
+  gpuType?: string;
+  gpusPerReplica: number;
+  replicas: { desired: number; ready: number; available?: number };
+  autoscaler?: {
+    kind: 'HorizontalPodAutoscaler' | 'ScaledObject';
+    name: string;
+    minReplicas?: number;
+    maxReplicas: number;
+  };
+  /** gpusPerReplica × (autoscaler maxReplicas, else replicas). */
+  quotaCharge: number;
+  pods: WorkloadPod[];
+  findings: Finding[];
+  /** When the watch cache last changed this workload. */
+  updatedAt: string;
+}
+
+/**
+ * State of the backend's connection to a cluster.
+ *
+ * @public
+ */
+export type ClusterSyncState = 'syncing' | 'synced' | 'stale' | 'unreachable';
+
+/**
+ * Watch-cache status of one cluster.
+ *
+ * @public
+ */
+export interface ClusterStatus {
+  name: string;
+  state: ClusterSyncState;
+  /** Since when the cluster is in this state. */
+  since: string;
+  lastSyncedAt?: string;
+  lastError?: string;
+  workloads: number;
+  gpuNodes: number;
+}
+
+/**
+ * GPUs of one type in one node pool.
+ *
+ * @public
+ */
+export interface NodePoolCapacity {
+  pool: string;
+  gpuType: string;
+  nodes: number;
+  allocatable: number;
+  allocated: number;
+  free: number;
+  /** GPUs the pool may still add (Karpenter NodePool limits); undefined when unlimited or unknown. */
+  growthRoom?: number;
+}
+
+/**
+ * GPU capacity of one cluster, per pool and GPU type.
+ *
+ * @public
+ */
+export interface ClusterCapacity {
+  cluster: string;
+  pools: NodePoolCapacity[];
+  updatedAt: string;
+}
+
+/**
+ * One aggregated usage sample of a workload, owner or GPU type.
+ *
+ * @public
+ */
+export interface UsagePoint {
+  /** Start of the bucket (ISO). */
+  t: string;
+  /** Bucket length in seconds. */
+  bucketSeconds: number;
+  gpuType?: string;
+  allocatedGpus: number;
+  /** Mean GPU utilisation 0..1. */
+  utilization?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  requestsPerSecond?: number;
+  /** Mean KV-cache usage 0..1. */
+  kvCacheUsage?: number;
+  queueDepth?: number;
+}
+
+/**
+ * Cost of a period, with the SaaS comparison prices used.
+ *
+ * @public
+ */
+export interface CostWindow {
+  days: number;
+  from: string;
+  to: string;
+  summary: CostSummary;
+  saasPrices: SaasTokenPrice[];
+}
+
+/**
+ * Everything the entity page's cards show, in one call (`GET /api/inference/entity/:kind/:namespace/:name`).
+ *
+ * @public
+ */
+export interface EntityInferenceSummary {
+  entityRef: string;
+  owner?: string;
+  workloads: InferenceWorkload[];
+  /** Findings of all workloads, most severe first. */
+  findings: Finding[];
+  cost: { last7d: CostWindow; last30d: CostWindow };
+  /** Verdict at 10x the current load; absent when there is no load data yet. */
+  capacity?: HeadroomVerdict;
+  /** The owner's quota lines for the GPU types the workloads use. */
+  quota: QuotaStanding[];
+  /** Clusters the workloads run in, so stale data is visible. */
+  clusters: ClusterStatus[];
+  generatedAt: string;
+}
+
+/**
+ * A quota reservation made before a workload exists (by the scaffolder).
+ *
+ * @public
+ */
+export interface Reservation {
+  id: string;
+  owner: string;
+  gpuType: string;
+  gpus: number;
+  state: ReservationState;
+  createdAt: string;
+  /** A pending reservation expires at this time unless confirmed. */
+  expiresAt: string;
+  confirmedAt?: string;
+  releasedAt?: string;
+  /** The workload that confirms it. */
+  workload?: { cluster: string; namespace: string; kind: string; name: string };
+  createdBy?: string;
+}
+
+/**
+ * `POST /api/inference/reservations` body.
+ *
+ * @public
+ */
+export interface CreateReservationRequest {
+  owner: string;
+  gpuType: string;
+  gpus: number;
+  ttlSeconds?: number;
+  workload?: Reservation['workload'];
+}
+
+/**
+ * `PUT /api/inference/quotas` body.
+ *
+ * @public
+ */
+export interface UpdateQuotaRequest {
+  owner: string;
+  gpuType: string;
+  limit: number;
+}
+
+/**
+ * A rule a workload breaks, for the governance page.
+ *
+ * @public
+ */
+export interface PolicyViolation {
+  kind:
+    | 'over-quota'
+    | 'tag-only-image'
+    | 'unowned-workload'
+    | 'no-autoscaler-ceiling'
+    | 'driver-incompatible';
+  workloadId?: string;
+  owner?: string;
+  message: string;
+}
+
+/**
+ * The platform team's page (`GET /api/inference/overview`).
+ *
+ * @public
+ */
+export interface PlatformOverview {
+  clusters: ClusterStatus[];
+  capacity: ClusterCapacity[];
+  quotas: QuotaStanding[];
+  violations: PolicyViolation[];
+  idleSpend: {
+    last7dUsd: number;
+    last30dUsd: number;
+    byOwner: Array<{ owner: string; idleCostUsd: number; idlePercent: number }>;
+  };
+  generatedAt: string;
 }

@@ -1,5 +1,7 @@
 /**
- * Domain rules of the inference platform, shared by the backend, the scaffolder actions and the frontend.
+ * Domain rules of the inference platform, shared by the backend, the scaffolder actions and the frontend:
+ * GPU, model and image catalogs, CUDA compatibility, the vLLM sizing planner, quota, cost, health diagnosis and
+ * the capacity verdict. Pure TypeScript without I/O.
  *
  * @packageDocumentation
  */
@@ -7,3 +9,11 @@
 export * from './annotations';
 export * from './permissions';
 export * from './api';
+export * from './catalog';
+export * from './cuda';
+export * from './planner';
+export * from './quota/quota';
+export * from './cost/cost';
+export * from './capacity/capacity';
+export * from './kubernetes';
+export * from './diagnosis';

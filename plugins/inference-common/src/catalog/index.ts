@@ -1,0 +1,10 @@
+export * from './gpuTypes';
+export { GPU_CATALOG } from './gpus.data';
+export * from './gpus';
+export { migProfile } from './mig';
+export * from './prices';
+export * from './modelTypes';
+export { MODEL_CATALOG } from './models.data';
+export * from './models';
+export * from './images';
+export { IMAGE_CATALOG } from './images.data';

@@ -1,0 +1,2 @@
+export * from './toolkitDrivers';
+export * from './cuda';

@@ -1,0 +1,321 @@
+import { ModelArchitecture } from '../catalog/modelTypes';
+import { estimateParameters, headDimOf } from '../catalog/models';
+import {
+  ActivationDtype,
+  KvCacheDtype,
+  WeightPrecision,
+  activationBytes,
+  defaultActivationDtype,
+  kvCacheElementBytes,
+  linearWeightBytes,
+} from './precision';
+import { VLLM_BLOCK_SIZE, VllmSchedulerLimits } from './vllmDefaults';
+
+const GIB = 1024 ** 3;
+
+/**
+ * The overhead terms of vLLM's memory profile, modelled with a few physical parameters and fitted once by least
+ * squares on `src/planner/__fixtures__/vllm-calibration-h100-sweep.json` (59 vLLM 0.19.0 startups on H100-80GB,
+ * llm-d-planner commit d3121e05; 47 distinct configurations). `calibration.test.ts` refits them and checks both the
+ * constants and the resulting errors.
+ *
+ * @public
+ */
+export const VLLM_OVERHEAD_MODEL = {
+  source:
+    'least-squares fit on vllm-calibration-h100-sweep.json (vLLM 0.19.0, H100-80GB, 47 distinct configurations)',
+  /**
+   * Torch activation peak of the profiling run = base + sampler warm-up + fused-MoE workspace.
+   * The sampler term dominates: vLLM computes fp32 logits for `maxNumSeqs` dummy sequences over the whole
+   * vocabulary and sorts them for top-k/top-p (≈14.5 bytes per logit: logits, probabilities, sorted values and
+   * int64 indices). It does not shrink with tensor parallelism (logits are gathered), as the sweep shows.
+   * Fit error: median 0.06 GiB, worst 0.38 GiB (gpt-oss-20b).
+   */
+  activation: {
+    baseGiB: 0.1695,
+    samplerBytesPerLogit: 14.517,
+    moeWorkspaceFactor: 0.673,
+  },
+  /**
+   * Memory outside torch's allocator: CUDA context and cuBLAS workspaces on every GPU, plus NCCL and custom
+   * all-reduce buffers once tensor parallelism is on (they grow with the number of ranks).
+   * Fit error: median 0.02 GiB, worst 0.20 GiB (granite-3.x reports 0.46 GiB on one GPU).
+   */
+  nonTorch: { singleGpuGiB: 0.2717, multiGpuGiB: 1.7183, perRankGiB: 0.045 },
+  /**
+   * CUDA-graph pool captured after the KV cache is allocated: it is not taken from the KV budget but must fit in
+   * the memory `--gpu-memory-utilization` leaves free. Base pool + per-layer graph nodes + MoE kernel buffers.
+   * Fit error: median 0.07 GiB, worst 0.42 GiB.
+   */
+  cudaGraph: { baseGiB: 0.3709, perLayerGiB: 0.0154, moeGiB: 0.4394 },
+} as const;
+
+/**
+ * Everything the memory model needs about one vLLM instance.
+ *
+ * @public
+ */
+export interface VllmMemoryInput {
+  model: ModelArchitecture;
+  precision: WeightPrecision;
+  /** Default: `defaultActivationDtype(precision)`. */
+  activationDtype?: ActivationDtype;
+  /** Default `auto`. */
+  kvCacheDtype?: KvCacheDtype;
+  tensorParallelSize: number;
+  /** Default 1; the estimate is for the fullest stage (the one holding an embedding matrix). */
+  pipelineParallelSize?: number;
+  maxModelLen: number;
+  gpuMemoryUtilization: number;
+  /** Total memory the CUDA runtime reports per GPU, GiB. */
+  usableMemoryGiB: number;
+  scheduler: VllmSchedulerLimits;
+  /** Default 16. */
+  blockSize?: number;
+}
+
+/**
+ * Per-GPU memory of one vLLM worker, GiB.
+ *
+ * @public
+ */
+export interface VllmMemoryBreakdown {
+  totalGiB: number;
+  /** totalGiB × gpu_memory_utilization: what vLLM lets itself use. */
+  budgetGiB: number;
+  weightsGiB: number;
+  activationPeakGiB: number;
+  nonTorchGiB: number;
+  /** KV cache = budget − weights − activation peak − non-torch (vLLM's own accounting). */
+  kvCacheGiB: number;
+  /** CUDA graphs: outside the budget, in the remaining headroom. */
+  cudaGraphGiB: number;
+  /** totalGiB − budgetGiB. */
+  headroomGiB: number;
+}
+
+/**
+ * Result of {@link estimateVllmMemory}.
+ *
+ * @public
+ */
+export interface VllmMemoryEstimate {
+  perGpu: VllmMemoryBreakdown;
+  /** KV bytes one token occupies on one GPU, including the padding of vLLM's hybrid allocator. */
+  kvBytesPerTokenPerGpu: number;
+  /** What vLLM logs as "GPU KV cache size: N tokens" (0 when the budget is exhausted). */
+  kvCacheTokens: number;
+  /** kvCacheTokens / maxModelLen: vLLM's "Maximum concurrency" at full-length requests. */
+  maxConcurrency: number;
+  /** KV cache one full-length sequence needs, GiB (vLLM refuses to start when it exceeds kvCacheGiB). */
+  kvCacheGiBPerSequence: number;
+  /** False when vLLM would stop with "max seq len … is larger than the maximum number of tokens …". */
+  fitsMaxModelLen: boolean;
+  /** False when the CUDA-graph pool does not fit in the memory outside the budget (capture would OOM). */
+  cudaGraphFits: boolean;
+}
+
+/**
+ * Weights held by one GPU, GiB: quantizable linear layers at the precision's width, embeddings/LM head and vision
+ * towers at the activation width, sharded by tensor parallelism; plus the rotary cos/sin cache every rank keeps.
+ * Pipeline stages split the layers; the fullest stage also holds one embedding matrix (and the vision tower).
+ * Reproduces every weights figure of the calibration sweep within 1.6% (median 0.1%).
+ *
+ * @public
+ */
+export function weightsPerGpuGiB(
+  model: ModelArchitecture,
+  precision: WeightPrecision,
+  options: {
+    activationDtype?: ActivationDtype;
+    tensorParallelSize: number;
+    pipelineParallelSize?: number;
+  },
+): number {
+  const activation =
+    options.activationDtype ?? defaultActivationDtype(precision);
+  const tp = options.tensorParallelSize;
+  const pp = options.pipelineParallelSize ?? 1;
+  const params = estimateParameters(model);
+  const wide = activationBytes(activation);
+  const linear = linearWeightBytes(precision, activation);
+  let bodyBytes: number;
+  if (precision === 'mxfp4' && model.moe) {
+    bodyBytes = mxfp4ExpertBytes(model, tp) + params.decoder * wide;
+  } else if (precision === 'mxfp4') {
+    bodyBytes = (params.decoder + params.experts) * wide; // MXFP4 only applies to experts
+  } else {
+    bodyBytes = (params.decoder + params.experts) * linear;
+  }
+  const unquantized =
+    pp > 1
+      ? params.inputEmbedding + params.vision
+      : params.embeddings + params.vision;
+  const shardedBytes = bodyBytes / pp + unquantized * wide;
+  const rotaryDim =
+    model.rotaryDim ?? (model.mla ? model.mla.qkRopeHeadDim : headDimOf(model));
+  const ropeBytes =
+    (model.ropeCachePositions ?? model.maxPositionEmbeddings) *
+    rotaryDim *
+    wide;
+  return (shardedBytes / tp + ropeBytes) / GIB;
+}
+
+/** vLLM's MXFP4 MoE layout pads the hidden size to 256 and each rank's expert width to 128. */
+function mxfp4ExpertBytes(model: ModelArchitecture, tp: number): number {
+  const moe = model.moe!;
+  const hidden = Math.ceil(model.hiddenSize / 256) * 256;
+  const width = Math.ceil(moe.expertIntermediateSize / tp / 128) * 128 * tp;
+  const moeLayers = model.numHiddenLayers - (moe.denseLayers ?? 0);
+  return (
+    moeLayers *
+    moe.numExperts *
+    3 *
+    hidden *
+    width *
+    linearWeightBytes('mxfp4', 'bf16')
+  );
+}
+
+/**
+ * KV-cache bytes per token on one GPU (without allocator padding): 2 × layers × KV heads per rank × head dim ×
+ * element bytes. KV heads are replicated once tensor parallelism exceeds their count; MLA caches one latent of
+ * kvLoraRank + ropeDim per layer on every rank.
+ *
+ * @public
+ */
+export function kvCacheBytesPerToken(
+  model: ModelArchitecture,
+  options: {
+    kvCacheDtype?: KvCacheDtype;
+    activationDtype: ActivationDtype;
+    tensorParallelSize?: number;
+    pipelineParallelSize?: number;
+  },
+): number {
+  const element = kvCacheElementBytes(
+    options.kvCacheDtype ?? 'auto',
+    options.activationDtype,
+  );
+  const layers = Math.ceil(
+    model.numHiddenLayers / (options.pipelineParallelSize ?? 1),
+  );
+  if (model.mla) {
+    return layers * (model.mla.kvLoraRank + model.mla.qkRopeHeadDim) * element;
+  }
+  const kvHeadsPerRank = Math.max(
+    1,
+    model.numKeyValueHeads / (options.tensorParallelSize ?? 1),
+  );
+  return 2 * layers * Math.ceil(kvHeadsPerRank) * headDimOf(model) * element;
+}
+
+/**
+ * Layer slots vLLM's hybrid KV allocator reserves: sliding-window and full-attention layers are grouped in groups
+ * of equal size (the smaller count), padded up. Equal to the layer count for uniform models.
+ */
+function kvLayerSlots(model: ModelArchitecture, layers: number): number {
+  const sliding = Math.min(model.slidingWindowLayers ?? 0, layers);
+  const full = layers - sliding;
+  if (sliding === 0 || full === 0) return layers;
+  const group = Math.min(sliding, full);
+  return Math.ceil(sliding / group) * group + Math.ceil(full / group) * group;
+}
+
+/**
+ * Reproduces vLLM's startup memory accounting for one instance: KV cache = total × utilization − weights −
+ * activation peak − non-torch memory; CUDA graphs are captured afterwards in the remaining headroom.
+ *
+ * @public
+ */
+export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
+  const activation =
+    input.activationDtype ?? defaultActivationDtype(input.precision);
+  const tp = input.tensorParallelSize;
+  const pp = input.pipelineParallelSize ?? 1;
+  const blockSize = input.blockSize ?? VLLM_BLOCK_SIZE;
+  const { model, scheduler } = input;
+  const overhead = VLLM_OVERHEAD_MODEL;
+
+  const weightsGiB = weightsPerGpuGiB(model, input.precision, {
+    activationDtype: activation,
+    tensorParallelSize: tp,
+    pipelineParallelSize: pp,
+  });
+  const maxNumSeqs = Math.min(
+    scheduler.maxNumSeqs,
+    scheduler.maxNumBatchedTokens,
+  );
+  const samplerGiB =
+    (maxNumSeqs * model.vocabSize * overhead.activation.samplerBytesPerLogit) /
+    GIB;
+  const activationPeakGiB =
+    overhead.activation.baseGiB +
+    samplerGiB +
+    overhead.activation.moeWorkspaceFactor *
+      moeWorkspaceGiB(model, scheduler.maxNumBatchedTokens, tp, activation);
+  const nonTorchGiB =
+    overhead.nonTorch.singleGpuGiB +
+    (tp > 1
+      ? overhead.nonTorch.multiGpuGiB + overhead.nonTorch.perRankGiB * tp
+      : 0);
+  const layersPerStage = Math.ceil(model.numHiddenLayers / pp);
+  const cudaGraphGiB =
+    overhead.cudaGraph.baseGiB +
+    overhead.cudaGraph.perLayerGiB * layersPerStage +
+    (model.moe ? overhead.cudaGraph.moeGiB : 0);
+
+  const totalGiB = input.usableMemoryGiB;
+  const budgetGiB = totalGiB * input.gpuMemoryUtilization;
+  const kvCacheGiB = budgetGiB - weightsGiB - activationPeakGiB - nonTorchGiB;
+  const rawBytesPerToken = kvCacheBytesPerToken(model, {
+    kvCacheDtype: input.kvCacheDtype,
+    activationDtype: activation,
+    tensorParallelSize: tp,
+    pipelineParallelSize: pp,
+  });
+  const kvBytesPerTokenPerGpu =
+    (rawBytesPerToken * kvLayerSlots(model, layersPerStage)) / layersPerStage;
+  const kvCacheTokens =
+    kvCacheGiB > 0
+      ? Math.floor((kvCacheGiB * GIB) / kvBytesPerTokenPerGpu / blockSize) *
+        blockSize
+      : 0;
+  const headroomGiB = totalGiB - budgetGiB;
+  return {
+    perGpu: {
+      totalGiB,
+      budgetGiB,
+      weightsGiB,
+      activationPeakGiB,
+      nonTorchGiB,
+      kvCacheGiB,
+      cudaGraphGiB,
+      headroomGiB,
+    },
+    kvBytesPerTokenPerGpu,
+    kvCacheTokens,
+    maxConcurrency: kvCacheTokens / input.maxModelLen,
+    kvCacheGiBPerSequence: (kvBytesPerTokenPerGpu * input.maxModelLen) / GIB,
+    fitsMaxModelLen: kvCacheTokens >= input.maxModelLen,
+    cudaGraphFits: cudaGraphGiB <= headroomGiB,
+  };
+}
+
+/** Fused-MoE intermediate buffers for one profiling batch: tokens × top-k × (3 × expert width / TP + hidden). */
+function moeWorkspaceGiB(
+  model: ModelArchitecture,
+  tokens: number,
+  tp: number,
+  activation: ActivationDtype,
+): number {
+  if (!model.moe) return 0;
+  const width = model.moe.expertIntermediateSize / tp;
+  return (
+    (tokens *
+      model.moe.topK *
+      (3 * width + model.hiddenSize) *
+      activationBytes(activation)) /
+    GIB
+  );
+}
