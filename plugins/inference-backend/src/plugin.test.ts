@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { inferencePlugin } from './plugin';
 import { newestMigrationFile } from './__testUtils__/migrations';
@@ -19,6 +20,7 @@ describe('inference backend plugin', () => {
             },
           },
         }),
+        catalogServiceMock.factory({ entities: [] }),
         // a request without a token is anonymous, as in production
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),

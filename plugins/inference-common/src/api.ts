@@ -163,6 +163,11 @@ export interface UsagePoint {
   /** Mean KV-cache usage 0..1. */
   kvCacheUsage?: number;
   queueDepth?: number;
+  /** GPU-hours in the bucket. */
+  gpuHours?: number;
+  /** Priced at the configured rate of the GPU type. */
+  costUsd?: number;
+  idleCostUsd?: number;
 }
 
 /**
@@ -262,7 +267,20 @@ export interface PolicyViolation {
 }
 
 /**
- * The platform team's page (`GET /api/inference/overview`).
+ * Idle spend of one owner or service over a window.
+ *
+ * @public
+ */
+export interface IdleSpender {
+  /** Owner group or entity ref (or the workload id when nothing links it). */
+  ref: string;
+  costUsd: number;
+  idleCostUsd: number;
+  idlePercent: number;
+}
+
+/**
+ * The platform team's page (`GET /api/inference/platform`).
  *
  * @public
  */
@@ -271,10 +289,17 @@ export interface PlatformOverview {
   capacity: ClusterCapacity[];
   quotas: QuotaStanding[];
   violations: PolicyViolation[];
-  idleSpend: {
-    last7dUsd: number;
-    last30dUsd: number;
-    byOwner: Array<{ owner: string; idleCostUsd: number; idlePercent: number }>;
+  /** Fleet spend and idle share. */
+  spend: { last7d: CostWindow; last30d: CostWindow };
+  /** Idle spend over the last 30 days, largest first. */
+  idleByOwner: IdleSpender[];
+  idleByService: IdleSpender[];
+  workloads: {
+    total: number;
+    healthy: number;
+    warning: number;
+    critical: number;
+    gpusCharged: number;
   };
   generatedAt: string;
 }

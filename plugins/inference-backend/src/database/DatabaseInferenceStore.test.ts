@@ -10,6 +10,7 @@ const TABLES = [
   'inference_reservations',
   'inference_usage_samples',
   'inference_usage_daily',
+  'inference_workload_metrics',
 ];
 
 describe('DatabaseInferenceStore', () => {

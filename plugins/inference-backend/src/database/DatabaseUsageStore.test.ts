@@ -114,6 +114,50 @@ describe('DatabaseUsageStore', () => {
       ]);
     });
 
+    it('keeps metric points per workload and time, once', async () => {
+      const usage = await createStore();
+      const key = {
+        cluster: 'gpu-us-east',
+        namespace: 'ml-chat',
+        workloadKind: 'Deployment',
+        workloadName: 'support-chat-llm',
+      };
+      await usage.recordMetrics([
+        {
+          ...key,
+          sampledAt: new Date('2026-11-27T10:00:00Z'),
+          metrics: { kvCacheUsage: 0.5, requestsWaiting: 2 },
+        },
+        {
+          ...key,
+          sampledAt: new Date('2026-11-27T10:01:00Z'),
+          metrics: { kvCacheUsage: 0.9 },
+        },
+      ]);
+      await usage.recordMetrics([
+        {
+          ...key,
+          sampledAt: new Date('2026-11-27T10:01:00Z'),
+          metrics: { kvCacheUsage: 0.1 },
+        },
+      ]);
+      const points = await usage.listMetrics(new Date('2026-11-27T10:00:30Z'));
+      expect(points).toEqual([
+        {
+          ...key,
+          sampledAt: new Date('2026-11-27T10:01:00Z'),
+          metrics: { kvCacheUsage: 0.9 },
+        },
+      ]);
+      const deleted = await usage.applyRetention({
+        now: new Date('2026-11-28T10:00:45Z'),
+        sampleRetentionDays: 14,
+        dailyRetentionDays: 400,
+        metricsRetentionHours: 24,
+      });
+      expect(deleted.metrics).toBe(1);
+    });
+
     it('deletes samples and days past their retention', async () => {
       const usage = await createStore();
       await usage.recordSamples([
@@ -126,7 +170,7 @@ describe('DatabaseUsageStore', () => {
         sampleRetentionDays: 14,
         dailyRetentionDays: 30,
       });
-      expect(deleted).toEqual({ samples: 1, days: 1 });
+      expect(deleted).toEqual({ samples: 1, days: 1, metrics: 0 });
       const days = await usage.listDaily({
         fromDay: '2026-01-01',
         toDay: '2026-12-31',

@@ -107,11 +107,49 @@ export class DatabaseUsageStore implements UsageStore {
     return (await query).map(toSample);
   }
 
+  async recordMetrics(points: WorkloadMetricsPoint[]): Promise<void> {
+    const rows = points.map(p => ({
+      cluster: p.cluster,
+      namespace: p.namespace,
+      workload_kind: p.workloadKind,
+      workload_name: p.workloadName,
+      sampled_at: p.sampledAt,
+      metrics: JSON.stringify(p.metrics),
+    }));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await this.db('inference_workload_metrics')
+        .insert(rows.slice(i, i + INSERT_CHUNK))
+        .onConflict([
+          'cluster',
+          'namespace',
+          'workload_kind',
+          'workload_name',
+          'sampled_at',
+        ])
+        .ignore();
+    }
+  }
+
+  async listMetrics(since: Date): Promise<WorkloadMetricsPoint[]> {
+    const rows = await this.db('inference_workload_metrics')
+      .where('sampled_at', '>=', since)
+      .orderBy('sampled_at', 'asc');
+    return rows.map((row: any) => ({
+      cluster: row.cluster,
+      namespace: row.namespace,
+      workloadKind: row.workload_kind,
+      workloadName: row.workload_name,
+      sampledAt: toDate(row.sampled_at),
+      metrics: JSON.parse(row.metrics),
+    }));
+  }
+
   async applyRetention(options: {
     now: Date;
     sampleRetentionDays: number;
     dailyRetentionDays: number;
-  }): Promise<{ samples: number; days: number }> {
+    metricsRetentionHours?: number;
+  }): Promise<{ samples: number; days: number; metrics: number }> {
     const sampleCutoff = new Date(
       options.now.getTime() - options.sampleRetentionDays * DAY_MS,
     );
@@ -124,7 +162,13 @@ export class DatabaseUsageStore implements UsageStore {
     const days = await this.db('inference_usage_daily')
       .where('day', '<', dayCutoff)
       .delete();
-    return { samples, days };
+    const metricsCutoff = new Date(
+      options.now.getTime() - (options.metricsRetentionHours ?? 24) * 3600_000,
+    );
+    const metrics = await this.db('inference_workload_metrics')
+      .where('sampled_at', '<', metricsCutoff)
+      .delete();
+    return { samples, days, metrics };
   }
 
   // Recomputes one day's roll-up from its samples, so it is right however often or late samples arrive.

@@ -65,6 +65,38 @@ export interface UsageFilter {
 }
 
 /**
+ * Serving metrics of a workload at one time (undefined: not reported by its runtime).
+ *
+ * @public
+ */
+export interface WorkloadMetrics {
+  requestsPerSecond?: number;
+  promptTokensPerSecond?: number;
+  generationTokensPerSecond?: number;
+  requestsRunning?: number;
+  requestsWaiting?: number;
+  /** 0..1 */
+  kvCacheUsage?: number;
+  ttftP95Seconds?: number;
+  /** Failed / all finished requests, 0..1. */
+  errorRate?: number;
+  /** Mean GPU utilisation of the workload's GPUs, 0..1. */
+  gpuUtilization?: number;
+  /** Largest KV-cache usage of one replica, 0..1. */
+  kvCacheUsageMax?: number;
+}
+
+/**
+ * Metrics of one workload at one sampling time.
+ *
+ * @public
+ */
+export interface WorkloadMetricsPoint extends WorkloadKey {
+  sampledAt: Date;
+  metrics: WorkloadMetrics;
+}
+
+/**
  * Usage history: raw samples and daily roll-ups.
  *
  * @public
@@ -83,10 +115,15 @@ export interface UsageStore {
     ownerRef?: string;
     since: Date;
   }): Promise<UsageSample[]>;
-  /** Deletes samples and daily rows older than the retention windows; returns the counts deleted. */
+  /** Stores metric points (a point already stored for the workload and time is kept). */
+  recordMetrics(points: WorkloadMetricsPoint[]): Promise<void>;
+  /** Metric points since a time, oldest first. */
+  listMetrics(since: Date): Promise<WorkloadMetricsPoint[]>;
+  /** Deletes samples, metric points and daily rows older than the retention windows; returns the counts deleted. */
   applyRetention(options: {
     now: Date;
     sampleRetentionDays: number;
     dailyRetentionDays: number;
-  }): Promise<{ samples: number; days: number }>;
+    metricsRetentionHours?: number;
+  }): Promise<{ samples: number; days: number; metrics: number }>;
 }

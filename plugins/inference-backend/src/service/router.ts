@@ -1,8 +1,24 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { InferenceHealthResponse } from '@inference-platform/plugin-inference-common';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  inferenceQuotaReadPermission,
+  inferenceQuotaUpdatePermission,
+  inferenceReservationCreatePermission,
+  inferenceReservationReleasePermission,
+  inferenceWorkloadReadPermission,
+  InferenceHealthResponse,
+  Reservation,
+} from '@inference-platform/plugin-inference-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { InferenceStore } from '../database/InferenceStore';
+import { InferenceStore, ReservationRecord } from '../database/InferenceStore';
+import { InferenceOptions } from '../options';
+import { spec } from '../schema/openapi.generated';
+import { InferenceTracker } from '../tracking/InferenceTracker';
+import { Access } from './access';
+import { healthOf } from './health';
+import { SummaryService } from './SummaryService';
+import { usageHistory } from './usageHistory';
 
 /**
  * Everything the REST API needs, passed in by the plugin's wiring.
@@ -12,38 +28,234 @@ import { InferenceStore } from '../database/InferenceStore';
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  access: Access;
   store: InferenceStore;
+  tracker: InferenceTracker;
+  summaries: SummaryService;
+  options: InferenceOptions;
   databaseClient: string;
 }
 
+const ANY_CALLER = { allow: ['user', 'service'] as Array<'user' | 'service'> };
+
 /**
- * Builds the `/api/inference` router.
+ * Builds the `/api/inference` router from the OpenAPI spec (requests are validated against it: bad input gets a 400
+ * naming the field).
  *
  * @internal
  */
 export async function createRouter(
-  options: RouterOptions,
+  deps: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, store, logger } = options;
-  const router = Router();
-  router.use(express.json({ limit: '256kb' }));
+  const { httpAuth, access, store, tracker, summaries, options } = deps;
+  const router = createValidatedOpenApiRouter<typeof spec>(spec, {
+    middleware: [express.json({ limit: '64kb' })],
+  });
+
+  const readCaller = async (
+    req: express.Request,
+    permission = inferenceWorkloadReadPermission,
+  ) => {
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    await access.require(credentials, permission);
+    return credentials;
+  };
 
   router.get('/health', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await httpAuth.credentials(req, ANY_CALLER);
     const body: InferenceHealthResponse = {
       status: 'ok',
-      database: { client: options.databaseClient, reachable: true },
+      database: { client: deps.databaseClient, reachable: true },
     };
     try {
       await store.ping();
       body.database.latestMigration = await store.latestMigration();
     } catch (error) {
-      logger.warn(`Inference store is unreachable: ${error}`);
+      deps.logger.warn(`Inference store is unreachable: ${error}`);
       body.status = 'degraded';
       body.database.reachable = false;
     }
-    res.status(body.status === 'ok' ? 200 : 503).json(body);
+    res.status(body.status === 'ok' ? 200 : 503).json(body as any);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    await readCaller(req);
+    const multiplier = req.query.loadMultiplier
+      ? Number(req.query.loadMultiplier)
+      : undefined;
+    if (multiplier !== undefined && !(multiplier >= 1 && multiplier <= 100)) {
+      throw new InputError('loadMultiplier must be between 1 and 100');
+    }
+    const summary = await summaries.entitySummary(req.params, {
+      loadMultiplier: multiplier,
+    });
+    res.json(summary as any);
+  });
+
+  router.get('/workloads', async (req, res) => {
+    await readCaller(req);
+    const { cluster, owner, gpuType, health } = req.query;
+    const items = tracker
+      .workloads()
+      .filter(
+        w =>
+          (!cluster || w.cluster === cluster) &&
+          (!owner || w.owner === owner) &&
+          (!gpuType || w.gpuType === gpuType) &&
+          (!health || healthOf(w) === health),
+      );
+    res.json({ items } as any);
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await readCaller(req);
+    const capacity = new Map(tracker.capacity().map(c => [c.cluster, c]));
+    res.json({
+      items: tracker.clusterStatuses().map(status => ({
+        ...status,
+        capacity: capacity.get(status.name),
+      })),
+    } as any);
+  });
+
+  router.get('/quotas', async (req, res) => {
+    await readCaller(req, inferenceQuotaReadPermission);
+    const items = await summaries.quotaStandings({ owner: req.query.owner });
+    res.json({ items } as any);
+  });
+
+  router.put('/quotas/:owner/:gpuType', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    await access.require(credentials, inferenceQuotaUpdatePermission);
+    const quota = await store.quotas.setQuota({
+      ownerRef: req.params.owner,
+      gpuType: req.params.gpuType,
+      limit: req.body.limit,
+      reason: req.body.reason,
+      changedBy: access.principalRef(credentials),
+    });
+    summaries.ledgerChanged();
+    res.json({ ...quota, updatedAt: quota.updatedAt.toISOString() } as any);
+  });
+
+  router.get('/quotas/:owner/:gpuType/audit', async (req, res) => {
+    await readCaller(req, inferenceQuotaReadPermission);
+    const items = await store.quotas.listQuotaAudit({
+      ownerRef: req.params.owner,
+      gpuType: req.params.gpuType,
+    });
+    res.json({
+      items: items.map(a => ({ ...a, changedAt: a.changedAt.toISOString() })),
+    } as any);
+  });
+
+  router.get('/reservations', async (req, res) => {
+    await readCaller(req, inferenceQuotaReadPermission);
+    const items = await store.quotas.listReservations({
+      ownerRef: req.query.owner,
+      status: req.query.state ? [req.query.state] : undefined,
+    });
+    res.json({ items: items.map(toReservation) } as any);
+  });
+
+  router.post('/reservations', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    await access.require(credentials, inferenceReservationCreatePermission);
+    const body = req.body;
+    await access.requireActsFor(
+      credentials,
+      body.owner,
+      `reserve GPUs for ${body.owner}`,
+    );
+    const { reservation, replayed } = await store.quotas.reserve(
+      {
+        ownerRef: body.owner,
+        gpuType: body.gpuType,
+        gpuCount: body.gpus,
+        ttlSeconds: body.ttlSeconds ?? options.reservationTtlSeconds,
+        requester: access.principalRef(credentials),
+        idempotencyKey: body.idempotencyKey,
+        entityRef: body.entityRef,
+        cluster: body.workload?.cluster,
+        namespace: body.workload?.namespace,
+        workloadName: body.workload?.name,
+      },
+      tracker.liveUsage,
+    );
+    summaries.ledgerChanged();
+    res.status(replayed ? 200 : 201).json(toReservation(reservation) as any);
+  });
+
+  router.post('/reservations/:id/release', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    await access.require(credentials, inferenceReservationReleasePermission);
+    const existing = await store.quotas.getReservation(req.params.id);
+    if (!existing) throw new NotFoundError(`No reservation ${req.params.id}`);
+    await access.requireActsFor(
+      credentials,
+      existing.ownerRef,
+      `release a reservation of ${existing.ownerRef}`,
+      existing.requester,
+    );
+    const released = await store.quotas.release(
+      req.params.id,
+      access.principalRef(credentials),
+    );
+    summaries.ledgerChanged();
+    res.json(toReservation(released) as any);
+  });
+
+  router.get('/usage', async (req, res) => {
+    await readCaller(req);
+    const { entityRef, owner, granularity } = req.query;
+    const days = req.query.days ? Number(req.query.days) : 30;
+    res.json(
+      (await usageHistory({
+        store,
+        rows: await summaries.usageRows(),
+        entityRef,
+        owner,
+        days,
+        granularity: granularity ?? 'day',
+        options,
+      })) as any,
+    );
+  });
+
+  router.get('/platform', async (req, res) => {
+    await readCaller(req);
+    res.json((await summaries.platform()) as any);
   });
 
   return router;
+}
+
+function toReservation(record: ReservationRecord): Reservation {
+  return {
+    id: record.id,
+    owner: record.ownerRef,
+    gpuType: record.gpuType,
+    gpus: record.gpuCount,
+    state: record.status,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    confirmedAt:
+      record.status === 'confirmed'
+        ? record.resolvedAt?.toISOString()
+        : undefined,
+    releasedAt:
+      record.status === 'released'
+        ? record.resolvedAt?.toISOString()
+        : undefined,
+    workload:
+      record.cluster && record.namespace && record.workloadName
+        ? {
+            cluster: record.cluster,
+            namespace: record.namespace,
+            kind: 'Deployment',
+            name: record.workloadName,
+          }
+        : undefined,
+    createdBy: record.requester,
+  };
 }

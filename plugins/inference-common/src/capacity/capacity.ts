@@ -26,7 +26,8 @@ export interface HeadroomInput {
   currentLoad: number;
   /** Load one replica sustains at its SLO (throughput), or the queue depth per replica the autoscaler targets. */
   perReplicaCapacity: number;
-  loadUnit: 'requests/s' | 'tokens/s' | 'queued requests';
+  /** `replicas`: no load metric yet, so the current replicas are taken as fully used. */
+  loadUnit: 'requests/s' | 'tokens/s' | 'queued requests' | 'replicas';
   currentReplicas: number;
   /** Autoscaler ceiling (maxReplicas); its GPUs are already charged to quota. */
   maxReplicas?: number;

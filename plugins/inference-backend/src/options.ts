@@ -1,0 +1,173 @@
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  PriceKind,
+  ResolvedGpuPrice,
+  resolveGpuPrices,
+  SaasTokenPrice,
+} from '@inference-platform/plugin-inference-common';
+
+/** A quota seeded from config. */
+export interface ConfiguredQuota {
+  owner: string;
+  gpuType: string;
+  limit: number;
+}
+
+/** Everything configurable about the inference backend, read once at startup (see config.d.ts). */
+export interface InferenceOptions {
+  prices: ResolvedGpuPrice[];
+  priceKind: PriceKind;
+  saasPrices: SaasTokenPrice[];
+  quotas: ConfiguredQuota[];
+  reservationTtlSeconds: number;
+  loadMultiplier: number;
+  catalogRefreshSeconds: number;
+  sampler: {
+    enabled: boolean;
+    intervalSeconds: number;
+    concurrency: number;
+    timeoutSeconds: number;
+    source: 'direct' | 'prometheus';
+    prometheusUrl?: string;
+  };
+  retention: { sampleDays: number; dailyDays: number; metricsHours: number };
+  tracking: {
+    probeIntervalMs: number;
+    probeTimeoutMs: number;
+    silentWatchMs: number;
+    watchTimeoutSeconds: number;
+    pageSize: number;
+  };
+}
+
+const PRICE_KINDS: PriceKind[] = ['on-demand', 'spot', 'committed'];
+
+function positive(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key);
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`inference.${key} must be a positive number, got ${value}`);
+  }
+  return value;
+}
+
+/** Reads `inference.*`; a broken value throws naming the field. */
+export function readInferenceOptions(root: Config): InferenceOptions {
+  const config = root.getOptionalConfig('inference') ?? new ConfigReader({});
+
+  const priceKind = (config.getOptionalString('priceKind') ??
+    'on-demand') as PriceKind;
+  if (!PRICE_KINDS.includes(priceKind)) {
+    throw new Error(
+      `inference.priceKind must be one of ${PRICE_KINDS.join(
+        ', ',
+      )}, got '${priceKind}'`,
+    );
+  }
+  const overrides = (config.getOptionalConfigArray('prices') ?? []).map(
+    (p, i) => {
+      const at = `inference.prices[${i}]`;
+      const gpuType = p.getString('gpuType');
+      const price = {
+        gpuType,
+        onDemandUsdPerGpuHour: p.getOptionalNumber('onDemandUsdPerGpuHour'),
+        spotUsdPerGpuHour: p.getOptionalNumber('spotUsdPerGpuHour'),
+        committedUsdPerGpuHour: p.getOptionalNumber('committedUsdPerGpuHour'),
+        asOf: p.getOptionalString('asOf'),
+        source: p.getOptionalString('source') ?? 'app-config',
+      };
+      for (const [k, v] of Object.entries(price)) {
+        if (typeof v === 'number' && !(v >= 0))
+          throw new Error(`${at}.${k} must be >= 0`);
+      }
+      return price;
+    },
+  );
+  const factors = config.getOptionalConfig('priceKindFactors');
+  const prices = resolveGpuPrices(overrides, {
+    factors: factors
+      ? {
+          spot: factors.getOptionalNumber('spot'),
+          committed: factors.getOptionalNumber('committed'),
+        }
+      : undefined,
+  });
+
+  const saasPrices = (config.getOptionalConfigArray('saasPrices') ?? []).map(
+    (p, i) => {
+      const entry = {
+        name: p.getString('name'),
+        inputUsdPerMillion: p.getNumber('inputUsdPerMillion'),
+        outputUsdPerMillion: p.getNumber('outputUsdPerMillion'),
+      };
+      if (entry.inputUsdPerMillion < 0 || entry.outputUsdPerMillion < 0) {
+        throw new Error(`inference.saasPrices[${i}] prices must be >= 0`);
+      }
+      return entry;
+    },
+  );
+
+  const quotas = (config.getOptionalConfigArray('quotas') ?? []).map((q, i) => {
+    const owner = q.getString('owner');
+    const limit = q.getNumber('limit');
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new Error(
+        `inference.quotas[${i}].limit must be a whole number >= 0, got ${limit}`,
+      );
+    }
+    return {
+      owner: owner.includes(':') ? owner : `group:default/${owner}`,
+      gpuType: q.getString('gpuType'),
+      limit,
+    };
+  });
+
+  const source = (config.getOptionalString('metrics.source') ?? 'direct') as
+    | 'direct'
+    | 'prometheus';
+  if (source !== 'direct' && source !== 'prometheus') {
+    throw new Error(
+      `inference.metrics.source must be 'direct' or 'prometheus', got '${source}'`,
+    );
+  }
+  const prometheusUrl = config.getOptionalString('metrics.prometheusUrl');
+  if (source === 'prometheus' && !prometheusUrl) {
+    throw new Error(
+      'inference.metrics.prometheusUrl is required when inference.metrics.source is prometheus',
+    );
+  }
+
+  return {
+    prices,
+    priceKind,
+    saasPrices,
+    quotas,
+    reservationTtlSeconds: positive(config, 'reservationTtlSeconds', 1800),
+    loadMultiplier: positive(config, 'loadMultiplier', 10),
+    catalogRefreshSeconds: positive(config, 'catalogRefreshSeconds', 30),
+    sampler: {
+      enabled: config.getOptionalBoolean('metrics.enabled') ?? true,
+      intervalSeconds: positive(config, 'metrics.intervalSeconds', 60),
+      concurrency: positive(config, 'metrics.concurrency', 8),
+      timeoutSeconds: positive(config, 'metrics.timeoutSeconds', 10),
+      source,
+      prometheusUrl,
+    },
+    retention: {
+      sampleDays: positive(config, 'retention.sampleDays', 14),
+      dailyDays: positive(config, 'retention.dailyDays', 400),
+      metricsHours: positive(config, 'retention.metricsHours', 24),
+    },
+    tracking: {
+      probeIntervalMs: positive(config, 'tracking.probeIntervalMs', 2000),
+      probeTimeoutMs: positive(config, 'tracking.probeTimeoutMs', 2000),
+      silentWatchMs: positive(config, 'tracking.silentWatchMs', 90_000),
+      watchTimeoutSeconds: positive(
+        config,
+        'tracking.watchTimeoutSeconds',
+        300,
+      ),
+      pageSize: positive(config, 'tracking.pageSize', 500),
+    },
+  };
+}

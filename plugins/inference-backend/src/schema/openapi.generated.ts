@@ -1,0 +1,570 @@
+// Generated from openapi.yaml by scripts/generate-spec.mjs (npm run generate:spec). Do not edit.
+/* eslint-disable */
+
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'inference',
+    version: '1',
+    description:
+      "Inference platform API: GPU model services tracked across clusters, their health, cost and 10x headroom, and the GPU quota ledger. Every route needs a Backstage token (user or service). Page views read the backend's watch cache and store; no route calls a Kubernetes API server or Prometheus.",
+    license: {
+      name: 'Apache-2.0',
+    },
+  },
+  servers: [
+    {
+      url: '/',
+    },
+  ],
+  components: {
+    parameters: {
+      entityKind: {
+        name: 'kind',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          pattern: '^[A-Za-z][A-Za-z0-9-]{0,62}$',
+        },
+      },
+      entityNamespace: {
+        name: 'namespace',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+        },
+      },
+      entityName: {
+        name: 'name',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
+        },
+      },
+      ownerRef: {
+        name: 'owner',
+        in: 'path',
+        required: true,
+        description:
+          'Owner group entity ref, URL-encoded (e.g. group%3Adefault%2Fml-chat)',
+        schema: {
+          $ref: '#/components/schemas/EntityRef',
+        },
+      },
+      gpuType: {
+        name: 'gpuType',
+        in: 'path',
+        required: true,
+        schema: {
+          $ref: '#/components/schemas/GpuType',
+        },
+      },
+      reservationId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          format: 'uuid',
+        },
+      },
+    },
+    schemas: {
+      EntityRef: {
+        type: 'string',
+        pattern:
+          '^[a-z][a-z0-9-]{0,62}:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
+        maxLength: 255,
+      },
+      GpuType: {
+        type: 'string',
+        description:
+          'GPU product label as GPU Feature Discovery publishes it, or <label>-MIG-<profile>',
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+      },
+      Error: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+          },
+        },
+        additionalProperties: true,
+      },
+      Json: {
+        type: 'object',
+        additionalProperties: true,
+      },
+      UpdateQuota: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['limit'],
+        properties: {
+          limit: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100000,
+          },
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+      },
+      CreateReservation: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['owner', 'gpuType', 'gpus'],
+        properties: {
+          owner: {
+            $ref: '#/components/schemas/EntityRef',
+          },
+          gpuType: {
+            $ref: '#/components/schemas/GpuType',
+          },
+          gpus: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 10000,
+          },
+          ttlSeconds: {
+            type: 'integer',
+            minimum: 60,
+            maximum: 604800,
+          },
+          idempotencyKey: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          entityRef: {
+            $ref: '#/components/schemas/EntityRef',
+          },
+          workload: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['cluster', 'namespace', 'name'],
+            properties: {
+              cluster: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9]([-A-Za-z0-9.]{0,253})?$',
+              },
+              namespace: {
+                type: 'string',
+                pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+              },
+              name: {
+                type: 'string',
+                pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+              },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      Error: {
+        description: 'An error with its name and message',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      Json: {
+        description: 'The answer',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Json',
+            },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'GetHealth',
+        description: 'State of the backend and its store.',
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '503': {
+            $ref: '#/components/responses/Json',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/summary': {
+      get: {
+        operationId: 'GetEntitySummary',
+        description:
+          "Everything an entity page shows: workloads with health findings, cost over 7 and 30 days with idle share and the SaaS comparison, the capacity verdict at 10x load and the owner's quota standing.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityKind',
+          },
+          {
+            $ref: '#/components/parameters/entityNamespace',
+          },
+          {
+            $ref: '#/components/parameters/entityName',
+          },
+          {
+            name: 'loadMultiplier',
+            in: 'query',
+            schema: {
+              type: 'string',
+              pattern: '^[0-9]{1,3}(\\.[0-9]{1,2})?$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/workloads': {
+      get: {
+        operationId: 'ListWorkloads',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'gpuType',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/GpuType',
+            },
+          },
+          {
+            name: 'health',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['healthy', 'warning', 'critical'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/clusters': {
+      get: {
+        operationId: 'ListClusters',
+        description:
+          'Watch status and GPU capacity (allocatable, allocated, free, growth room) per pool and GPU type.',
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/quotas': {
+      get: {
+        operationId: 'ListQuotas',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/quotas/{owner}/{gpuType}': {
+      put: {
+        operationId: 'UpdateQuota',
+        description:
+          "Sets an owner's GPU limit for one GPU type. Needs inference.quota.update.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/ownerRef',
+          },
+          {
+            $ref: '#/components/parameters/gpuType',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpdateQuota',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/quotas/{owner}/{gpuType}/audit': {
+      get: {
+        operationId: 'GetQuotaAudit',
+        parameters: [
+          {
+            $ref: '#/components/parameters/ownerRef',
+          },
+          {
+            $ref: '#/components/parameters/gpuType',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/reservations': {
+      get: {
+        operationId: 'ListReservations',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['pending', 'confirmed', 'released', 'expired'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateReservation',
+        description:
+          "Reserves GPUs of the owner's quota if used + reserved + requested <= limit (checked and written atomically). Repeating an idempotency key returns the first reservation. 409 when the quota would be exceeded.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CreateReservation',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '201': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/reservations/{id}/release': {
+      post: {
+        operationId: 'ReleaseReservation',
+        description:
+          "Gives pending GPUs back. Allowed to the requester, the owner group's members, services and holders of inference.quota.update.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/reservationId',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/usage': {
+      get: {
+        operationId: 'GetUsage',
+        description:
+          'GPU usage history for charts, per day (from roll-ups) or per hour (from samples, last 14 days).',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'days',
+            in: 'query',
+            schema: {
+              type: 'string',
+              pattern: '^([1-9]|[1-9][0-9]|[1-3][0-9][0-9])$',
+            },
+          },
+          {
+            name: 'granularity',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['hour', 'day'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/platform': {
+      get: {
+        operationId: 'GetPlatformOverview',
+        description:
+          'Totals for the governance page - spend and idle share, quota use, capacity, violations, top idle spenders.',
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+  },
+} as const;

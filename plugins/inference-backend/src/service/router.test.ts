@@ -1,0 +1,355 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { inferencePlugin } from '../plugin';
+
+const ADMIN = 'user:default/ana.ruiz';
+const CHAT_USER = 'user:default/chen.wei';
+const SEARCH_USER = 'user:default/eli.novak';
+const NOBODY = 'user:default/nobody';
+const CHAT = 'group:default/ml-chat';
+const H100 = 'NVIDIA-H100-80GB-HBM3';
+
+const groups: Record<string, string[]> = {
+  [ADMIN]: ['group:default/platform-team'],
+  [CHAT_USER]: [CHAT],
+  [SEARCH_USER]: ['group:default/ml-search'],
+  [NOBODY]: [],
+};
+
+// The demo's policy in miniature: quota updates for the platform team, nothing at all for "nobody".
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const user = options.credentials.principal.userEntityRef;
+      return requests.map(r => ({
+        result:
+          user === NOBODY ||
+          (r.permission.name === 'inference.quota.update' &&
+            user &&
+            user !== ADMIN)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }));
+    },
+    async authorizeConditional() {
+      throw new Error('not used');
+    },
+  }),
+});
+
+const as = (user: string) => mockCredentials.user.header(user);
+
+describe('inference REST API', () => {
+  async function startBackend() {
+    const { server } = await startTestBackend({
+      features: [
+        inferencePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
+            inference: {
+              quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+              metrics: { enabled: false },
+            },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'support-chat-llm',
+                namespace: 'default',
+                annotations: {
+                  'backstage.io/kubernetes-id': 'support-chat-llm',
+                },
+              },
+              spec: {
+                type: 'service',
+                owner: 'group:default/ml-chat',
+                lifecycle: 'production',
+              },
+            },
+          ],
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.userInfo.mock({
+          getUserInfo: async (credentials: any) => {
+            const userEntityRef = credentials.principal.userEntityRef;
+            return {
+              userEntityRef,
+              ownershipEntityRefs: [
+                userEntityRef,
+                ...(groups[userEntityRef] ?? []),
+              ],
+            };
+          },
+        }).factory,
+        permissionsFactory,
+      ],
+    });
+    return server;
+  }
+
+  // every row has three cells: jest passes `done` in place of a missing one
+  const routes: Array<[string, string, object | undefined]> = [
+    ['get', '/api/inference/health', undefined],
+    [
+      'get',
+      '/api/inference/entities/component/default/support-chat-llm/summary',
+      undefined,
+    ],
+    ['get', '/api/inference/workloads', undefined],
+    ['get', '/api/inference/clusters', undefined],
+    ['get', '/api/inference/quotas', undefined],
+    [
+      'put',
+      `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`,
+      { limit: 4 },
+    ],
+    [
+      'get',
+      `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}/audit`,
+      undefined,
+    ],
+    ['get', '/api/inference/reservations', undefined],
+    [
+      'post',
+      '/api/inference/reservations',
+      { owner: CHAT, gpuType: H100, gpus: 1 },
+    ],
+    [
+      'post',
+      '/api/inference/reservations/00000000-0000-4000-8000-000000000000/release',
+      undefined,
+    ],
+    ['get', '/api/inference/usage', undefined],
+    ['get', '/api/inference/platform', undefined],
+  ];
+
+  it.each(routes)(
+    '%s %s without credentials: 401',
+    async (method, path, body) => {
+      const server = await startBackend();
+      const call = (request(server) as any)[method](path);
+      const res = await (body ? call.send(body) : call);
+      expect(res.status).toBe(401);
+    },
+  );
+
+  it.each(routes.filter(([, path]) => !path.endsWith('/health')))(
+    '%s %s for a user without permission: 403',
+    async (method, path, body) => {
+      const server = await startBackend();
+      const call = (request(server) as any)
+        [method](path)
+        .set('Authorization', as(NOBODY));
+      const res = await (body ? call.send(body) : call);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    },
+  );
+
+  it('lets only the platform team change a quota, and audits who did', async () => {
+    const server = await startBackend();
+    const path = `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`;
+    const denied = await request(server)
+      .put(path)
+      .set('Authorization', as(CHAT_USER))
+      .send({ limit: 64 });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'You need the inference.quota.update permission',
+    );
+
+    const changed = await request(server)
+      .put(path)
+      .set('Authorization', as(ADMIN))
+      .send({ limit: 12, reason: 'Q4 launch' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      ownerRef: CHAT,
+      gpuType: H100,
+      limit: 12,
+      updatedBy: ADMIN,
+    });
+
+    const audit = await request(server)
+      .get(`${path}/audit`)
+      .set('Authorization', as(CHAT_USER));
+    expect(
+      audit.body.items.map((a: any) => [
+        a.previousLimit,
+        a.newLimit,
+        a.changedBy,
+      ]),
+    ).toEqual([
+      [null, 8, 'app-config'],
+      [8, 12, ADMIN],
+    ]);
+    const quotas = await request(server)
+      .get('/api/inference/quotas')
+      .set('Authorization', as(CHAT_USER));
+    expect(quotas.body.items).toEqual([
+      expect.objectContaining({
+        owner: CHAT,
+        gpuType: H100,
+        limit: 12,
+        used: 0,
+        reserved: 0,
+        headroom: 12,
+      }),
+    ]);
+  });
+
+  it.each([
+    [{ limit: -1 }, /limit/],
+    [{ limit: 'eight' }, /limit/],
+    [{ limit: 1.5 }, /limit/],
+    [{ limit: 4, extra: true }, /additional/i],
+    [{}, /limit/],
+  ])(
+    'refuses quota body %p with a 400 naming the field',
+    async (body, message) => {
+      const server = await startBackend();
+      const res = await request(server)
+        .put(`/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`)
+        .set('Authorization', as(ADMIN))
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(message);
+    },
+  );
+
+  it('reserves within quota, replays an idempotency key and refuses beyond the limit with the numbers', async () => {
+    const server = await startBackend();
+    const reserve = (body: object, user = CHAT_USER) =>
+      request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', as(user))
+        .send(body);
+
+    const first = await reserve({
+      owner: CHAT,
+      gpuType: H100,
+      gpus: 6,
+      idempotencyKey: 'task-1',
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      owner: CHAT,
+      gpus: 6,
+      state: 'pending',
+      createdBy: CHAT_USER,
+    });
+    const replay = await reserve({
+      owner: CHAT,
+      gpuType: H100,
+      gpus: 6,
+      idempotencyKey: 'task-1',
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.body.id).toBe(first.body.id);
+
+    const over = await reserve({ owner: CHAT, gpuType: H100, gpus: 4 });
+    expect(over.status).toBe(409);
+    expect(over.body.error.message).toBe(
+      `GPU quota of ${CHAT} for ${H100} would be exceeded: used 0 + reserved 6 + requested 4 = 10 > limit 8 (2 free)`,
+    );
+
+    const foreign = await reserve(
+      { owner: CHAT, gpuType: H100, gpus: 1 },
+      SEARCH_USER,
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toMatch(
+      /not a member of group:default\/ml-chat/,
+    );
+  });
+
+  it.each([
+    [{ owner: CHAT, gpuType: H100, gpus: 0 }, /gpus/],
+    [{ owner: 'ml-chat', gpuType: H100, gpus: 1 }, /owner/],
+    [{ owner: CHAT, gpuType: 'bad type!', gpus: 1 }, /gpuType/],
+    [{ owner: CHAT, gpuType: H100, gpus: 1, ttlSeconds: 10 }, /ttlSeconds/],
+    [
+      {
+        owner: CHAT,
+        gpuType: H100,
+        gpus: 1,
+        workload: { cluster: 'c', namespace: 'Bad_NS', name: 'x' },
+      },
+      /namespace/,
+    ],
+  ])('refuses reservation body %p with a 400', async (body, message) => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/inference/reservations')
+      .set('Authorization', as(CHAT_USER))
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it("does not let one team release another team's reservation", async () => {
+    const server = await startBackend();
+    const created = await request(server)
+      .post('/api/inference/reservations')
+      .set('Authorization', as(CHAT_USER))
+      .send({ owner: CHAT, gpuType: H100, gpus: 2 });
+    const release = (user: string) =>
+      request(server)
+        .post(`/api/inference/reservations/${created.body.id}/release`)
+        .set('Authorization', as(user));
+    const foreign = await release(SEARCH_USER);
+    expect(foreign.status).toBe(403);
+    const own = await release(CHAT_USER);
+    expect(own.status).toBe(200);
+    expect(own.body.state).toBe('released');
+    const missing = await request(server)
+      .post(
+        '/api/inference/reservations/00000000-0000-4000-8000-000000000000/release',
+      )
+      .set('Authorization', as(CHAT_USER));
+    expect(missing.status).toBe(404);
+  });
+
+  it('answers 404 for an entity the catalog does not know and 400 for a malformed ref', async () => {
+    const server = await startBackend();
+    const unknown = await request(server)
+      .get('/api/inference/entities/component/default/no-such-service/summary')
+      .set('Authorization', as(CHAT_USER));
+    expect(unknown.status).toBe(404);
+    const malformed = await request(server)
+      .get('/api/inference/entities/component/Not_A_Namespace/x/summary')
+      .set('Authorization', as(CHAT_USER));
+    expect(malformed.status).toBe(400);
+    const known = await request(server)
+      .get('/api/inference/entities/component/default/support-chat-llm/summary')
+      .set('Authorization', as(CHAT_USER));
+    expect(known.status).toBe(200);
+    expect(known.body).toMatchObject({
+      entityRef: 'component:default/support-chat-llm',
+      workloads: [],
+      findings: [],
+    });
+  });
+});

@@ -1,0 +1,204 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterSyncState } from '@inference-platform/plugin-inference-common';
+import fetch from 'node-fetch';
+import { ClusterConnection } from '../clusters/clusterConfig';
+import { ObjectCache } from './ObjectCache';
+import { Reflector, ReflectorOptions } from './Reflector';
+import { TRACKED_RESOURCES, TrackedResource } from './resources';
+import { trimObject } from './trim';
+
+/** Tunables of a cluster's tracking. */
+export interface ClusterTrackerOptions {
+  reflector?: Partial<ReflectorOptions>;
+  /** How often the API server is probed (GET /version); a failing probe marks the cluster stale. */
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  /** Resources to track (default: all of TRACKED_RESOURCES). */
+  resources?: TrackedResource[];
+}
+
+export const DEFAULT_CLUSTER_TRACKER_OPTIONS: ClusterTrackerOptions = {
+  probeIntervalMs: 2_000,
+  probeTimeoutMs: 2_000,
+};
+
+/** How one cluster's watch cache stands. */
+export interface ClusterTrackingStatus {
+  name: string;
+  state: ClusterSyncState;
+  since: Date;
+  lastSyncedAt?: Date;
+  lastError?: string;
+  /** Optional CRDs the cluster does not serve. */
+  absentResources: string[];
+}
+
+/**
+ * Tracks one cluster: a reflector per resource into its own cache, plus a probe of the API server, so a slow or
+ * dead cluster is reported within seconds and never holds up the others.
+ */
+export class ClusterTracker {
+  private readonly caches = new Map<string, ObjectCache>();
+  private readonly reflectors: Array<Reflector<any>> = [];
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeFailure: { since: Date; message: string } | undefined;
+  private stateSince = new Date();
+  private lastState: ClusterSyncState = 'syncing';
+  private lastSyncedAt: Date | undefined;
+  /** Increases when any cache of the cluster changes. */
+  revision = 0;
+
+  constructor(
+    private readonly args: {
+      connection: ClusterConnection;
+      logger: LoggerService;
+      options?: Partial<ClusterTrackerOptions>;
+      onChange?: () => void;
+    },
+  ) {
+    const resources = this.options.resources ?? TRACKED_RESOURCES;
+    for (const resource of resources) {
+      const cache = new ObjectCache(() => {
+        this.revision += 1;
+        this.args.onChange?.();
+      });
+      this.caches.set(resource.id, cache);
+      this.reflectors.push(
+        new Reflector({
+          clusterName: args.connection.name,
+          kubeConfig: args.connection.kubeConfig,
+          resource,
+          trim: raw => trimObject(resource.id, raw),
+          sink: cache,
+          logger: args.logger,
+          options: this.options.reflector,
+          onStateChange: () => this.args.onChange?.(),
+        }),
+      );
+    }
+  }
+
+  get name(): string {
+    return this.args.connection.name;
+  }
+
+  private get options(): ClusterTrackerOptions {
+    return { ...DEFAULT_CLUSTER_TRACKER_OPTIONS, ...this.args.options };
+  }
+
+  start(): void {
+    for (const reflector of this.reflectors) void reflector.run();
+    this.scheduleProbe(0);
+  }
+
+  stop(): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    for (const reflector of this.reflectors) reflector.stop();
+  }
+
+  /** The cache of one resource (`pods`, `deployments`, …). */
+  cache(resourceId: string): ObjectCache {
+    const cache = this.caches.get(resourceId);
+    if (!cache) throw new Error(`Resource ${resourceId} is not tracked`);
+    return cache;
+  }
+
+  /** Reflector counters, for benchmarks and tests. */
+  stats() {
+    return this.reflectors.map(r => ({ ...r.stats }));
+  }
+
+  status(): ClusterTrackingStatus {
+    const states = this.reflectors.map(r => r.state);
+    const required = states.filter(s => s.phase !== 'absent');
+    const failing = required.filter(s => s.phase === 'failing');
+    const allListed = required.every(
+      s => s.phase === 'synced' || (s.phase === 'failing' && s.hasData),
+    );
+    const hasAnyData = required.some(
+      s => s.phase === 'synced' || (s.phase === 'failing' && s.hasData),
+    );
+
+    let state: ClusterSyncState;
+    let lastError: string | undefined;
+    if (this.probeFailure || failing.length > 0) {
+      state = hasAnyData ? 'stale' : 'unreachable';
+      lastError =
+        this.probeFailure?.message ??
+        (failing[0].phase === 'failing' ? failing[0].lastError : undefined);
+    } else {
+      state = allListed ? 'synced' : 'syncing';
+    }
+    if (state !== this.lastState) {
+      this.lastState = state;
+      this.stateSince = new Date();
+    }
+    if (state === 'synced') this.lastSyncedAt = new Date();
+    return {
+      name: this.name,
+      state,
+      since: this.stateSince,
+      lastSyncedAt: this.lastSyncedAt,
+      lastError,
+      absentResources: (this.options.resources ?? TRACKED_RESOURCES)
+        .filter((_, i) => this.reflectors[i].state.phase === 'absent')
+        .map(r => r.id),
+    };
+  }
+
+  private scheduleProbe(delayMs: number) {
+    this.probeTimer = setTimeout(() => {
+      void this.probe().finally(() => {
+        if (this.probeTimer) this.scheduleProbe(this.options.probeIntervalMs);
+      });
+    }, delayMs);
+    this.probeTimer.unref?.();
+  }
+
+  private async probe(): Promise<void> {
+    const cluster = this.args.connection.kubeConfig.getCurrentCluster()!;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(),
+      this.options.probeTimeoutMs,
+    );
+    try {
+      const init = await this.args.connection.kubeConfig.applyToFetchOptions(
+        {},
+      );
+      const response = await fetch(
+        `${cluster.server.replace(/\/$/, '')}/version`,
+        {
+          ...init,
+          signal: controller.signal as any,
+        },
+      );
+      await response.text();
+      if (!response.ok)
+        throw new Error(`API server answered ${response.status}`);
+      if (this.probeFailure) {
+        this.args.logger.info(
+          `${this.name}: API server answers again; resuming watches`,
+        );
+        this.probeFailure = undefined;
+        // watches opened while the server was black-holed may hang: resume them now
+        for (const reflector of this.reflectors) reflector.restartWatch();
+        this.args.onChange?.();
+      }
+    } catch (error) {
+      const message = controller.signal.aborted
+        ? `API server did not answer within ${this.options.probeTimeoutMs} ms`
+        : `API server unreachable: ${
+            error instanceof Error ? error.message : error
+          }`;
+      if (!this.probeFailure) {
+        this.args.logger.warn(`${this.name}: ${message}`);
+        this.probeFailure = { since: new Date(), message };
+        this.args.onChange?.();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterCapacity,
+  ClusterStatus,
+  InferenceWorkload,
+} from '@inference-platform/plugin-inference-common';
+import { ClusterConnection } from '../clusters/clusterConfig';
+import { deriveCapacity } from '../workloads/deriveCapacity';
+import {
+  ClusterObjects,
+  deriveWorkloads,
+  MetricsLookup,
+} from '../workloads/deriveWorkloads';
+import { EntityIndex } from '../workloads/entityIndex';
+import { ClusterTracker, ClusterTrackerOptions } from './ClusterTracker';
+
+/** Tunables of the fleet tracker. */
+export interface InferenceTrackerOptions {
+  cluster?: Partial<ClusterTrackerOptions>;
+  /** Changes are folded into the derived model at most this often (ms). */
+  recomputeDelayMs?: number;
+}
+
+/** A workload carrying a reservation label, or matching a reservation's target, seen in a cluster. */
+export interface ObservedWorkload {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  reservationId?: string;
+}
+
+interface ClusterView {
+  revision: number;
+  entityVersion: number;
+  workloads: InferenceWorkload[];
+  capacity: ClusterCapacity;
+  observed: ObservedWorkload[];
+}
+
+const RESERVATION_LABEL = 'inference-platform.io/reservation';
+
+/**
+ * The system of record for what runs where: one {@link ClusterTracker} per cluster, and the inference workloads,
+ * GPU capacity and quota usage derived from their caches. Reads never touch a cluster: they return the latest
+ * derived view, which is recomputed in the background shortly after a change.
+ */
+export class InferenceTracker {
+  private readonly clusters: ClusterTracker[];
+  private readonly views = new Map<string, ClusterView>();
+  private entities = new EntityIndex();
+  private entityVersion = 0;
+  private metrics: MetricsLookup | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private byEntity = new Map<string, InferenceWorkload[]>();
+  private all: InferenceWorkload[] = [];
+  private usage = new Map<string, number>();
+  /** Completed recomputations, for tests and benchmarks. */
+  recomputations = 0;
+
+  constructor(
+    connections: ClusterConnection[],
+    private readonly logger: LoggerService,
+    private readonly options: InferenceTrackerOptions = {},
+  ) {
+    this.clusters = connections.map(
+      connection =>
+        new ClusterTracker({
+          connection,
+          logger: logger.child({ cluster: connection.name }),
+          options: options.cluster,
+          onChange: () => this.scheduleRecompute(),
+        }),
+    );
+  }
+
+  start(): void {
+    for (const cluster of this.clusters) cluster.start();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    for (const cluster of this.clusters) cluster.stop();
+  }
+
+  /** Replaces the catalog entities workloads are linked to. */
+  setEntities(index: EntityIndex): void {
+    this.entities = index;
+    this.entityVersion += 1;
+    this.scheduleRecompute();
+  }
+
+  /** Where diagnosis reads recent metrics of a workload. */
+  setMetrics(lookup: MetricsLookup): void {
+    this.metrics = lookup;
+  }
+
+  /** Workloads that carry a reservation label, in every cluster. */
+  observedReservations(): ObservedWorkload[] {
+    return [...this.views.values()].flatMap(v => v.observed);
+  }
+
+  get entityIndex(): EntityIndex {
+    return this.entities;
+  }
+
+  workloads(): InferenceWorkload[] {
+    return this.all;
+  }
+
+  workloadsOfEntity(entityRef: string): InferenceWorkload[] {
+    return this.byEntity.get(entityRef) ?? [];
+  }
+
+  capacity(): ClusterCapacity[] {
+    return this.clusters
+      .map(c => this.views.get(c.name)?.capacity)
+      .filter((c): c is ClusterCapacity => Boolean(c));
+  }
+
+  /** GPUs an owner holds on a GPU type, charged at autoscaler ceiling. */
+  liveUsage = (ownerRef: string, gpuType: string): number =>
+    this.usage.get(`${ownerRef}|${gpuType}`) ?? 0;
+
+  clusterStatuses(): ClusterStatus[] {
+    return this.clusters.map(cluster => {
+      const status = cluster.status();
+      const view = this.views.get(cluster.name);
+      return {
+        name: status.name,
+        state: status.state,
+        since: status.since.toISOString(),
+        lastSyncedAt: status.lastSyncedAt?.toISOString(),
+        lastError: status.lastError,
+        workloads: view?.workloads.length ?? 0,
+        gpuNodes:
+          view?.capacity.pools.reduce((sum, p) => sum + p.nodes, 0) ?? 0,
+      };
+    });
+  }
+
+  /** The per-cluster trackers (status details and counters). */
+  clusterTrackers(): readonly ClusterTracker[] {
+    return this.clusters;
+  }
+
+  /** Recomputes dirty clusters now instead of waiting for the scheduled pass. */
+  flush(now: Date = new Date()): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.recompute(now);
+  }
+
+  private scheduleRecompute() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.recompute(new Date());
+      } catch (error) {
+        this.logger.error(`Deriving inference workloads failed: ${error}`);
+      }
+    }, this.options.recomputeDelayMs ?? 100);
+    this.timer.unref?.();
+  }
+
+  private recompute(now: Date) {
+    let changed = false;
+    for (const cluster of this.clusters) {
+      const previous = this.views.get(cluster.name);
+      if (
+        previous &&
+        previous.revision === cluster.revision &&
+        previous.entityVersion === this.entityVersion
+      ) {
+        continue;
+      }
+      const objects = snapshot(cluster);
+      this.views.set(cluster.name, {
+        revision: cluster.revision,
+        entityVersion: this.entityVersion,
+        workloads: deriveWorkloads(objects, this.entities, {
+          now,
+          metrics: this.metrics,
+        }),
+        capacity: deriveCapacity(cluster.name, objects, now),
+        observed: observeReservations(objects),
+      });
+      changed = true;
+    }
+    if (changed) this.reindex();
+    this.recomputations += 1;
+  }
+
+  private reindex() {
+    const all: InferenceWorkload[] = [];
+    const byEntity = new Map<string, InferenceWorkload[]>();
+    const usage = new Map<string, number>();
+    for (const cluster of this.clusters) {
+      for (const workload of this.views.get(cluster.name)?.workloads ?? []) {
+        all.push(workload);
+        if (workload.entityRef) {
+          const list = byEntity.get(workload.entityRef) ?? [];
+          list.push(workload);
+          byEntity.set(workload.entityRef, list);
+        }
+        if (workload.owner && workload.gpuType) {
+          const key = `${workload.owner}|${workload.gpuType}`;
+          usage.set(key, (usage.get(key) ?? 0) + workload.quotaCharge);
+        }
+      }
+    }
+    this.all = all;
+    this.byEntity = byEntity;
+    this.usage = usage;
+  }
+}
+
+function snapshot(
+  cluster: ClusterTracker,
+): ClusterObjects & { nodepools: any[] } {
+  const list = (id: string) => {
+    try {
+      return cluster.cache(id).list();
+    } catch {
+      return [];
+    }
+  };
+  return {
+    cluster: cluster.name,
+    pods: list('pods'),
+    events: list('events'),
+    nodes: list('nodes'),
+    deployments: list('deployments'),
+    statefulsets: list('statefulsets'),
+    replicasets: list('replicasets'),
+    horizontalpodautoscalers: list('horizontalpodautoscalers'),
+    scaledobjects: list('scaledobjects'),
+    inferenceservices: list('inferenceservices'),
+    leaderworkersets: list('leaderworkersets'),
+    nodepools: list('nodepools'),
+  };
+}
+
+function observeReservations(objects: ClusterObjects): ObservedWorkload[] {
+  const observed: ObservedWorkload[] = [];
+  const roots: Array<[string, any[]]> = [
+    ['Deployment', objects.deployments],
+    ['StatefulSet', objects.statefulsets],
+    ['LeaderWorkerSet', objects.leaderworkersets],
+    ['InferenceService', objects.inferenceservices],
+  ];
+  for (const [kind, items] of roots) {
+    for (const item of items) {
+      const reservationId = item.metadata.labels?.[RESERVATION_LABEL];
+      if (!reservationId) continue;
+      observed.push({
+        cluster: objects.cluster,
+        namespace: item.metadata.namespace,
+        kind,
+        name: item.metadata.name,
+        reservationId,
+      });
+    }
+  }
+  return observed;
+}

@@ -1,0 +1,440 @@
+import {
+  containerGpuRequest,
+  diagnoseWorkload,
+  EventLike,
+  GFD_LABELS,
+  InferenceWorkload,
+  MetricSeries,
+  NodeLike,
+  PodLike,
+  podGpuTypeKey,
+  ServingRuntime,
+  workloadCharge,
+  WorkloadPod,
+} from '@inference-platform/plugin-inference-common';
+import { EntityIndex } from './entityIndex';
+
+type Json = Record<string, any>;
+
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+const OWNER_LABEL = 'inference-platform.io/owner';
+const MODEL_LABEL = 'inference-platform.io/model';
+const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
+
+/** The cached objects of one cluster that workloads are derived from. */
+export interface ClusterObjects {
+  cluster: string;
+  pods: Json[];
+  events: Json[];
+  nodes: Json[];
+  deployments: Json[];
+  statefulsets: Json[];
+  replicasets: Json[];
+  horizontalpodautoscalers: Json[];
+  scaledobjects: Json[];
+  inferenceservices: Json[];
+  leaderworkersets: Json[];
+}
+
+/** Recent metric series of a workload, by workload id (from the usage sampler). */
+export type MetricsLookup = (workloadId: string) => MetricSeries[] | undefined;
+
+interface Root {
+  kind: string;
+  object: Json;
+  template?: Json;
+  desired: number;
+  ready: number;
+  available?: number;
+  pods: Json[];
+}
+
+/**
+ * Derives the inference workloads of one cluster from its watch cache: each GPU-using (or catalog-linked)
+ * Deployment, StatefulSet, LeaderWorkerSet or KServe InferenceService, with its pods, autoscaler ceiling, quota
+ * charge, owner, entity and diagnosis.
+ */
+export function deriveWorkloads(
+  objects: ClusterObjects,
+  entities: EntityIndex,
+  options: { now: Date; metrics?: MetricsLookup },
+): InferenceWorkload[] {
+  const byNamespaceName = (items: Json[]) =>
+    new Map(items.map(i => [`${i.metadata.namespace}/${i.metadata.name}`, i]));
+  const nodes = new Map<string, Json>(
+    objects.nodes.map(n => [n.metadata.name, n]),
+  );
+  const podsByOwner = groupBy(objects.pods, p =>
+    (p.metadata.ownerReferences ?? []).map(
+      (o: Json) => `${p.metadata.namespace}/${o.kind}/${o.name}`,
+    ),
+  );
+  const eventsByObject = groupBy(objects.events, e =>
+    e.involvedObject
+      ? [
+          `${e.involvedObject.namespace ?? e.metadata?.namespace}/${
+            e.involvedObject.name
+          }`,
+        ]
+      : [],
+  );
+  const replicaSetsByDeployment = groupBy(objects.replicasets, rs =>
+    (rs.metadata.ownerReferences ?? [])
+      .filter((o: Json) => o.kind === 'Deployment')
+      .map((o: Json) => `${rs.metadata.namespace}/${o.name}`),
+  );
+  const isvcByName = byNamespaceName(objects.inferenceservices);
+
+  const roots: Root[] = [];
+  for (const deployment of objects.deployments) {
+    const ns = deployment.metadata.namespace;
+    const owner = deployment.metadata.ownerReferences?.find(
+      (o: Json) => o.kind === 'InferenceService',
+    );
+    const pods = (
+      replicaSetsByDeployment.get(`${ns}/${deployment.metadata.name}`) ?? []
+    ).flatMap(
+      rs => podsByOwner.get(`${ns}/ReplicaSet/${rs.metadata.name}`) ?? [],
+    );
+    const isvc = owner && isvcByName.get(`${ns}/${owner.name}`);
+    roots.push({
+      kind: isvc ? 'InferenceService' : 'Deployment',
+      object: isvc ? mergeLabels(isvc, deployment) : deployment,
+      template: deployment.spec?.template,
+      desired: deployment.spec?.replicas ?? 1,
+      ready: deployment.status?.readyReplicas ?? 0,
+      available: deployment.status?.availableReplicas,
+      pods,
+    });
+  }
+  for (const sts of objects.statefulsets) {
+    roots.push({
+      kind: 'StatefulSet',
+      object: sts,
+      template: sts.spec?.template,
+      desired: sts.spec?.replicas ?? 1,
+      ready: sts.status?.readyReplicas ?? 0,
+      pods:
+        podsByOwner.get(
+          `${sts.metadata.namespace}/StatefulSet/${sts.metadata.name}`,
+        ) ?? [],
+    });
+  }
+  for (const lws of objects.leaderworkersets) {
+    const ns = lws.metadata.namespace;
+    roots.push({
+      kind: 'LeaderWorkerSet',
+      object: lws,
+      template:
+        lws.spec?.leaderWorkerTemplate?.workerTemplate ??
+        lws.spec?.leaderWorkerTemplate?.leaderTemplate,
+      desired: lws.spec?.replicas ?? 1,
+      ready: lws.status?.readyReplicas ?? 0,
+      pods: objects.pods.filter(
+        p =>
+          p.metadata.namespace === ns &&
+          p.metadata.labels?.['leaderworkerset.sigs.k8s.io/name'] ===
+            lws.metadata.name,
+      ),
+    });
+  }
+
+  const workloads: InferenceWorkload[] = [];
+  for (const root of roots) {
+    const workload = toWorkload(root, objects, {
+      nodes,
+      eventsByObject,
+      entities,
+      ...options,
+    });
+    if (workload) workloads.push(workload);
+  }
+  return workloads;
+}
+
+function toWorkload(
+  root: Root,
+  objects: ClusterObjects,
+  context: {
+    nodes: Map<string, Json>;
+    eventsByObject: Map<string, Json[]>;
+    entities: EntityIndex;
+    now: Date;
+    metrics?: MetricsLookup;
+  },
+): InferenceWorkload | undefined {
+  const { metadata } = root.object;
+  const templateSpec = root.template?.spec ?? {};
+  const containers: Json[] = templateSpec.containers ?? [];
+  const gpuContainers = containers
+    .map(c => containerGpuRequest(c as any))
+    .filter(Boolean);
+  let gpusPerReplica = gpuContainers.reduce((sum, r) => sum + r!.count, 0);
+  if (root.kind === 'LeaderWorkerSet') {
+    gpusPerReplica *= root.object.spec?.leaderWorkerTemplate?.size ?? 1;
+  }
+  const labels: Record<string, string> = {
+    ...(root.template?.metadata?.labels ?? {}),
+    ...(metadata.labels ?? {}),
+  };
+  const kubernetesId = labels[KUBERNETES_ID_LABEL];
+  const runtime = detectRuntime(containers);
+  if (gpusPerReplica === 0 && !kubernetesId && !runtime) return undefined;
+
+  const entity = kubernetesId
+    ? context.entities.match(kubernetesId, objects.cluster, metadata.namespace)
+    : undefined;
+  const ownerLabel = labels[OWNER_LABEL];
+  const owner =
+    entity?.ownerRef ?? (ownerLabel ? toGroupRef(ownerLabel) : undefined);
+  const id = `${objects.cluster}/${metadata.namespace}/${root.kind}/${metadata.name}`;
+  const autoscaler = findAutoscaler(root, objects);
+  const mainContainer =
+    containers.find(c => containerGpuRequest(c as any)) ?? containers[0];
+  const image: string | undefined = mainContainer?.image;
+  const gpuType = detectGpuType(root, templateSpec, context.nodes);
+
+  const events = [
+    ...(context.eventsByObject.get(`${metadata.namespace}/${metadata.name}`) ??
+      []),
+    ...root.pods.flatMap(
+      p =>
+        context.eventsByObject.get(
+          `${p.metadata.namespace}/${p.metadata.name}`,
+        ) ?? [],
+    ),
+  ];
+  const driverVersion = root.pods
+    .map(p => context.nodes.get(p.spec?.nodeName)?.metadata.labels)
+    .filter(Boolean)
+    .map(l => driverOf(l))
+    .find(Boolean);
+
+  const findings = diagnoseWorkload({
+    pods: root.pods as PodLike[],
+    events: events as EventLike[],
+    metrics: context.metrics?.(id),
+    desiredReplicas: root.desired,
+    serving: {
+      model: labels[MODEL_LABEL],
+      gpuType,
+      nodeDriverVersion: driverVersion,
+    },
+    now: context.now.toISOString(),
+  });
+
+  return {
+    id,
+    cluster: objects.cluster,
+    namespace: metadata.namespace,
+    kind: root.kind,
+    name: metadata.name,
+    entityRef: entity?.entityRef,
+    owner,
+    runtime,
+    model: labels[MODEL_LABEL] ?? modelFromArgs(mainContainer),
+    image,
+    imageDigestPinned: typeof image === 'string' && DIGEST_PATTERN.test(image),
+    gpuType,
+    gpusPerReplica,
+    replicas: {
+      desired: root.desired,
+      ready: root.ready,
+      available: root.available,
+    },
+    autoscaler,
+    quotaCharge: workloadCharge({
+      gpusPerReplica,
+      replicas: root.desired,
+      autoscaler,
+    }),
+    pods: root.pods.map(p => toWorkloadPod(p, context.nodes)),
+    findings,
+    updatedAt: context.now.toISOString(),
+  };
+}
+
+function findAutoscaler(
+  root: Root,
+  objects: ClusterObjects,
+): InferenceWorkload['autoscaler'] {
+  const { name, namespace } = root.object.metadata;
+  const targetKind =
+    root.kind === 'InferenceService' ? 'Deployment' : root.kind;
+  const scaledObject = objects.scaledobjects.find(
+    so =>
+      so.metadata.namespace === namespace &&
+      so.spec?.scaleTargetRef?.name === name &&
+      (so.spec?.scaleTargetRef?.kind ?? 'Deployment') === targetKind,
+  );
+  if (scaledObject) {
+    return {
+      kind: 'ScaledObject',
+      name: scaledObject.metadata.name,
+      minReplicas: scaledObject.spec.minReplicaCount ?? 0,
+      // KEDA's default ceiling is 100 replicas
+      maxReplicas: scaledObject.spec.maxReplicaCount ?? 100,
+    };
+  }
+  const hpa = objects.horizontalpodautoscalers.find(
+    h =>
+      h.metadata.namespace === namespace &&
+      h.spec?.scaleTargetRef?.name === name &&
+      h.spec?.scaleTargetRef?.kind === targetKind &&
+      // KEDA's own HPA is represented by its ScaledObject
+      !h.metadata.ownerReferences?.some((o: Json) => o.kind === 'ScaledObject'),
+  );
+  if (hpa) {
+    return {
+      kind: 'HorizontalPodAutoscaler',
+      name: hpa.metadata.name,
+      minReplicas: hpa.spec.minReplicas ?? 1,
+      maxReplicas: hpa.spec.maxReplicas,
+    };
+  }
+  if (root.kind === 'InferenceService') {
+    const predictor = root.object.spec?.predictor;
+    if (predictor?.maxReplicas) {
+      return {
+        kind: 'HorizontalPodAutoscaler',
+        name: root.object.metadata.name,
+        minReplicas: predictor.minReplicas,
+        maxReplicas: predictor.maxReplicas,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** GPU type from the running pods' nodes, else the template's node selector or single-product affinity. */
+function detectGpuType(
+  root: Root,
+  templateSpec: Json,
+  nodes: Map<string, Json>,
+): string | undefined {
+  for (const pod of root.pods) {
+    const node = nodes.get(pod.spec?.nodeName);
+    if (node) {
+      const key = podGpuTypeKey(pod as PodLike, node as NodeLike);
+      if (key) return key;
+    }
+  }
+  const selector =
+    templateSpec.nodeSelector?.[GFD_LABELS.product] ??
+    (templateSpec.gpuProductAffinity?.length === 1
+      ? templateSpec.gpuProductAffinity[0]
+      : undefined);
+  if (!selector) return undefined;
+  return podGpuTypeKey({
+    metadata: { name: 'template' },
+    spec: {
+      containers: templateSpec.containers ?? [],
+      nodeSelector: { [GFD_LABELS.product]: selector },
+    },
+  });
+}
+
+function detectRuntime(containers: Json[]): ServingRuntime | undefined {
+  for (const container of containers) {
+    const image: string = container.image ?? '';
+    if (/vllm/i.test(image)) return 'vllm';
+    if (/tritonserver/i.test(image)) return 'triton';
+    if (/text-embeddings-inference/i.test(image)) return 'tei';
+    if (/text-generation-inference/i.test(image)) return 'tgi';
+  }
+  return undefined;
+}
+
+function modelFromArgs(container: Json | undefined): string | undefined {
+  const argv: string[] = [
+    ...(container?.command ?? []),
+    ...(container?.args ?? []),
+  ];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--model' || argv[i] === '--model-id') return argv[i + 1];
+    if (argv[i].startsWith('--model=')) return argv[i].slice('--model='.length);
+    if (argv[i] === 'serve' && argv[i + 1] && !argv[i + 1].startsWith('-'))
+      return argv[i + 1];
+  }
+  return undefined;
+}
+
+function toWorkloadPod(pod: Json, nodes: Map<string, Json>): WorkloadPod {
+  const statuses: Json[] = pod.status?.containerStatuses ?? [];
+  const gpus = (pod.spec?.containers ?? []).reduce(
+    (sum: number, c: Json) => sum + (containerGpuRequest(c as any)?.count ?? 0),
+    0,
+  );
+  const node = nodes.get(pod.spec?.nodeName);
+  return {
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready:
+      pod.status?.conditions?.some(
+        (c: Json) => c.type === 'Ready' && c.status === 'True',
+      ) ?? false,
+    restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
+    nodeName: pod.spec?.nodeName,
+    gpuType: node ? podGpuTypeKey(pod as PodLike, node as NodeLike) : undefined,
+    gpus,
+    startedAt: pod.status?.startTime,
+    containers: statuses.map(s => ({
+      name: s.name,
+      image: s.image,
+      ready: Boolean(s.ready),
+      restartCount: s.restartCount ?? 0,
+      state: containerState(s),
+      reason: s.state?.waiting?.reason ?? s.state?.terminated?.reason,
+    })),
+  };
+}
+
+function driverOf(labels: Record<string, string>): string | undefined {
+  const major = labels[GFD_LABELS.driverMajor];
+  if (!major) return undefined;
+  return [major, labels[GFD_LABELS.driverMinor], labels[GFD_LABELS.driverRev]]
+    .filter(Boolean)
+    .join('.');
+}
+
+function toGroupRef(value: string): string {
+  return value.includes(':') ? value : `group:default/${value}`;
+}
+
+function mergeLabels(primary: Json, secondary: Json): Json {
+  return {
+    ...primary,
+    metadata: {
+      ...primary.metadata,
+      labels: {
+        ...(secondary.metadata.labels ?? {}),
+        ...(primary.metadata.labels ?? {}),
+      },
+    },
+  };
+}
+
+function groupBy(
+  items: Json[],
+  keys: (item: Json) => string[],
+): Map<string, Json[]> {
+  const map = new Map<string, Json[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const list = map.get(key);
+      if (list) list.push(item);
+      else map.set(key, [item]);
+    }
+  }
+  return map;
+}
+
+function containerState(
+  status: Json,
+): 'running' | 'waiting' | 'terminated' | 'unknown' {
+  if (status.state?.running) return 'running';
+  if (status.state?.waiting) return 'waiting';
+  if (status.state?.terminated) return 'terminated';
+  return 'unknown';
+}
