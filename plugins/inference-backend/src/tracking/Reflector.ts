@@ -275,7 +275,12 @@ export class Reflector<T extends KubeObject> {
         )
         .then(c => {
           controller = c;
-          if (finished) c.abort();
+          if (finished) {
+            c.abort();
+          } else if (this.state.phase !== 'synced') {
+            // the server accepted the watch: caught up again, even if the cluster is quiet
+            this.setState({ phase: 'synced', since: new Date() });
+          }
         })
         .catch(finish);
     });
@@ -288,11 +293,11 @@ export class Reflector<T extends KubeObject> {
     }
     const version = object?.metadata?.resourceVersion;
     if (version) this.resourceVersion = version;
-    if (type === 'BOOKMARK') return;
-    this.stats.events += 1;
     if (this.state.phase !== 'synced') {
       this.setState({ phase: 'synced', since: new Date() });
     }
+    if (type === 'BOOKMARK') return;
+    this.stats.events += 1;
     if (type === 'DELETED') {
       const trimmed = this.args.trim(object);
       if (trimmed) this.args.sink.remove(trimmed);

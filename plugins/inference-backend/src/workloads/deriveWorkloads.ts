@@ -216,7 +216,8 @@ function toWorkload(
     metrics: context.metrics?.(id),
     desiredReplicas: root.desired,
     serving: {
-      model: labels[MODEL_LABEL],
+      // label values cannot hold the org/ prefix of a Hugging Face id: the container args are the better source
+      model: modelFromArgs(mainContainer) ?? labels[MODEL_LABEL],
       gpuType,
       nodeDriverVersion: driverVersion,
     },
@@ -232,7 +233,7 @@ function toWorkload(
     entityRef: entity?.entityRef,
     owner,
     runtime,
-    model: labels[MODEL_LABEL] ?? modelFromArgs(mainContainer),
+    model: modelFromArgs(mainContainer) ?? labels[MODEL_LABEL],
     image,
     imageDigestPinned: typeof image === 'string' && DIGEST_PATTERN.test(image),
     gpuType,

@@ -128,6 +128,26 @@ describe('diagnoseWorkload on fixtures', () => {
     });
   });
 
+  it('forgets FailedScheduling once the pod is scheduled, and events of pods that are gone', () => {
+    const input = JSON.parse(JSON.stringify(insufficientGpu)) as DiagnosisInput;
+    const pending = input.pods.find(p => p.status?.phase === 'Pending')!;
+    pending.spec = { ...pending.spec!, nodeName: 'gpu-node-2' };
+    pending.status = {
+      ...pending.status,
+      phase: 'Running',
+      conditions: [{ type: 'PodScheduled', status: 'True' }],
+    };
+    expect(kinds(diagnoseWorkload(input))).not.toContain(
+      'critical:insufficient-gpu',
+    );
+
+    const gone = JSON.parse(JSON.stringify(insufficientGpu)) as DiagnosisInput;
+    gone.pods = gone.pods.filter(p => p.status?.phase !== 'Pending');
+    expect(kinds(diagnoseWorkload(gone))).not.toContain(
+      'critical:insufficient-gpu',
+    );
+  });
+
   it('tells a missing tag from other pull failures', () => {
     expect(only(diagnose(imagePull), 'image-pull').fix).toMatch(
       /does not exist in the registry .* Pin it as repository@sha256/,

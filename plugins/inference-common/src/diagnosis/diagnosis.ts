@@ -1,6 +1,6 @@
 import { resolveGpuType } from '../catalog/gpus';
 import { parseMemoryQuantity } from '../kubernetes/gpuResources';
-import { PodLike } from '../kubernetes/types';
+import { EventLike, PodLike } from '../kubernetes/types';
 import { estimateVllmMemory } from '../planner/memory';
 import { gib } from '../planner/format';
 import { cudaOomFix, driverFix, kvCacheTooSmallFix } from './fixes';
@@ -56,7 +56,7 @@ export function diagnoseWorkload(input: DiagnosisInput): Finding[] {
       nowMs,
       input.thresholds?.modelLoadSeconds ?? 600,
     ),
-    ...observeEvents(input.events ?? []),
+    ...observeEvents(currentEvents(input.events ?? [], input.pods)),
     ...observeMetrics(
       input.metrics ?? [],
       input.thresholds?.kvCacheSaturation ?? 0.9,
@@ -382,4 +382,29 @@ function newestTimestamp(input: DiagnosisInput): number {
     push(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp);
   for (const m of input.metrics ?? []) for (const s of m.samples) push(s.t);
   return stamps.length ? Math.max(...stamps) : 0;
+}
+
+/**
+ * Events that still describe the workload: an event about a pod that is gone, or a FailedScheduling event about a
+ * pod that has been scheduled since (Karpenter added a node, a GPU was freed), no longer explains anything.
+ */
+function currentEvents(
+  events: readonly EventLike[],
+  pods: readonly PodLike[],
+): EventLike[] {
+  const byName = new Map(pods.map(p => [p.metadata.name, p]));
+  return events.filter(event => {
+    if (event.involvedObject?.kind !== 'Pod') return true;
+    const pod = byName.get(event.involvedObject.name ?? '');
+    if (!pod) return false;
+    if (event.reason === 'FailedScheduling') {
+      const scheduled =
+        Boolean(pod.spec?.nodeName) ||
+        pod.status?.conditions?.some(
+          c => c.type === 'PodScheduled' && c.status === 'True',
+        );
+      return !scheduled;
+    }
+    return true;
+  });
 }

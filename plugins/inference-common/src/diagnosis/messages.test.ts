@@ -1,4 +1,5 @@
 import {
+  messageExcerpt,
   classifyImagePullFailure,
   isCudaOutOfMemory,
   messageTail,
@@ -106,5 +107,25 @@ describe('message parsers', () => {
       classifyImagePullFailure('dial tcp: lookup registry.local: no such host'),
     ).toBe('network');
     expect(messageTail('x'.repeat(400), 10)).toBe(`…${'x'.repeat(10)}`);
+  });
+});
+
+describe('messageExcerpt', () => {
+  it('quotes the line that states the error out of a traceback', () => {
+    const log = [
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/site-packages/vllm/worker.py", line 210, in load_model',
+      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.12 GiB is free.',
+      'If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True',
+    ].join('\n');
+    expect(messageExcerpt(log)).toBe(
+      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.12 GiB is free.',
+    );
+  });
+
+  it('falls back to the tail when no line looks like an error', () => {
+    expect(messageExcerpt('starting\nloading weights')).toBe(
+      'starting\nloading weights',
+    );
   });
 });

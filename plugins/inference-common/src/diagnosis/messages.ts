@@ -237,3 +237,25 @@ export function messageTail(text: string, maxChars = 300): string {
     ? trimmed
     : `…${trimmed.slice(trimmed.length - maxChars)}`;
 }
+
+// Lines that state the error itself, as opposed to traceback frames and log noise.
+const ERROR_LINE =
+  /OutOfMemoryError|out of memory|ValueError|RuntimeError|requirement error|driver version is insufficient|CUDA error|Error:/i;
+
+/**
+ * The line of a (log-tail) message that states the error, e.g. `torch.OutOfMemoryError: CUDA out of memory. …`
+ * out of a traceback; the message's tail when no line looks like an error.
+ *
+ * @public
+ */
+export function messageExcerpt(text: string, maxChars = 300): string {
+  const lines = text
+    .split('\n')
+    .map(line => line.trim())
+    .filter(Boolean);
+  const errorLine = [...lines].reverse().find(line => ERROR_LINE.test(line));
+  if (!errorLine) return messageTail(text, maxChars);
+  return errorLine.length <= maxChars
+    ? errorLine
+    : `${errorLine.slice(0, maxChars)}…`;
+}

@@ -6,7 +6,7 @@ import {
   TorchOomNumbers,
   classifyImagePullFailure,
   isCudaOutOfMemory,
-  messageTail,
+  messageExcerpt,
   parseDriverFailure,
   parseInsufficientGpu,
   parseKvCacheTooSmall,
@@ -105,7 +105,7 @@ export function observeContainers(
           text: `terminated${
             term.reason ? ` (${term.reason}` : ' ('
           }, exit code ${term.exitCode})${
-            term.text ? `: ${messageTail(term.text)}` : ''
+            term.text ? `: ${messageExcerpt(term.text)}` : ''
           }`,
           at: term.at,
           ...where,
@@ -142,7 +142,7 @@ export function observeContainers(
           evidence: {
             source: 'container-status',
             text: `waiting: ${waiting.reason}${
-              waiting.message ? `: ${messageTail(waiting.message)}` : ''
+              waiting.message ? `: ${messageExcerpt(waiting.message)}` : ''
             }`,
             ...where,
           },
@@ -163,7 +163,7 @@ export function observeContainers(
           observations.push(
             driverObservation(driver, {
               source: 'container-status',
-              text: `waiting: ${waiting.reason}: ${messageTail(
+              text: `waiting: ${waiting.reason}: ${messageExcerpt(
                 waiting.message ?? '',
               )}`,
               ...where,
@@ -182,7 +182,9 @@ export function observeContainers(
               last
                 ? `; last exit code ${last.exitCode}${
                     last.reason ? ` (${last.reason})` : ''
-                  }${last.message ? `: ${messageTail(last.message, 200)}` : ''}`
+                  }${
+                    last.message ? `: ${messageExcerpt(last.message, 200)}` : ''
+                  }`
                 : ''
             }`,
             at: last?.finishedAt,
@@ -234,7 +236,7 @@ export function observeEvents(events: readonly EventLike[]): Observation[] {
       source: 'event',
       text: `${event.reason ?? 'Event'}${
         event.count && event.count > 1 ? ` (x${event.count})` : ''
-      }: ${messageTail(message)}`,
+      }: ${messageExcerpt(message)}`,
       pod:
         event.involvedObject?.kind === 'Pod'
           ? event.involvedObject.name

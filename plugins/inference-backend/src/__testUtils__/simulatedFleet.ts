@@ -1,0 +1,92 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
+import { KubeConfig } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ClusterConnection } from '../clusters/clusterConfig';
+import {
+  InferenceTracker,
+  InferenceTrackerOptions,
+} from '../tracking/InferenceTracker';
+import { EntityIndex } from '../workloads/entityIndex';
+
+/** Connections to every cluster of a running simulator, as the plugin builds them from config. */
+export function connectionsOf(sim: SimulatorHandle): ClusterConnection[] {
+  return sim.clusters.map(cluster => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        { name: cluster.name, server: cluster.url, skipTLSVerify: true },
+      ],
+      users: [{ name: 'u', token: cluster.token }],
+      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'u' }],
+      currentContext: cluster.name,
+    });
+    return { name: cluster.name, url: cluster.url, kubeConfig };
+  });
+}
+
+/** The example catalog of the repository (examples/*.yaml), the same the demo app loads. */
+export function exampleEntities(): Entity[] {
+  // eslint-disable-next-line no-restricted-syntax -- tests run from source
+  const dir = path.resolve(__dirname, '../../../../examples');
+  return fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f =>
+      parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d =>
+        d.toJS(),
+      ),
+    )
+    .filter((e: any) => e?.kind && e.kind !== 'Location')
+    .map((e: any) => ({
+      ...e,
+      metadata: { namespace: 'default', ...e.metadata },
+    }));
+}
+
+/** Polls until `check` passes or the timeout is over (then throws the last failure). */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+/** A tracker on every cluster of the simulator, linked to the example catalog, waiting until all are synced. */
+export async function trackFleet(
+  sim: SimulatorHandle,
+  options: InferenceTrackerOptions = {},
+): Promise<InferenceTracker> {
+  const tracker = new InferenceTracker(
+    connectionsOf(sim),
+    mockServices.logger.mock(),
+    {
+      recomputeDelayMs: 20,
+      ...options,
+    },
+  );
+  tracker.setEntities(EntityIndex.fromEntities(exampleEntities()));
+  tracker.start();
+  await eventually(() => {
+    const states = tracker.clusterStatuses().map(c => c.state);
+    if (states.some(s => s !== 'synced'))
+      throw new Error(`clusters ${states.join(', ')}`);
+  });
+  tracker.flush();
+  return tracker;
+}
