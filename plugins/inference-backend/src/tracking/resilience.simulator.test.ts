@@ -138,17 +138,17 @@ describe('tracking under faults', () => {
           ),
         10_000,
       );
-      const mine = await (async () => {
-        // the failing cluster's own change arrives once the burst is over
-        await new Promise(r => setTimeout(r, 200));
-        return touch('gpu-us-east', 'ml-chat', 'code-assistant-llm');
-      })().catch(() => undefined);
+      // the failing cluster's own change arrives once the burst is over (the patch is retried through it too)
+      const mine = await eventually(
+        () => touch('gpu-us-east', 'ml-chat', 'code-assistant-llm'),
+        30_000,
+        200,
+      );
       await eventually(
         async () => {
-          if (mine)
-            expect(seen('gpu-us-east', 'ml-chat', 'code-assistant-llm')).toBe(
-              mine,
-            );
+          expect(seen('gpu-us-east', 'ml-chat', 'code-assistant-llm')).toBe(
+            mine,
+          );
           await expectCacheEqualsList('gpu-us-east');
         },
         60_000,
