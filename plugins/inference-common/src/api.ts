@@ -231,11 +231,15 @@ export interface Reservation {
  * @public
  */
 export interface CreateReservationRequest {
+  /** Owner group entity ref. */
   owner: string;
   gpuType: string;
   gpus: number;
   ttlSeconds?: number;
-  workload?: Reservation['workload'];
+  idempotencyKey?: string;
+  entityRef?: string;
+  /** The workload that will confirm the reservation when it appears. */
+  workload?: { cluster: string; namespace: string; name: string };
 }
 
 /**

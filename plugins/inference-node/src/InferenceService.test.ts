@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { DefaultInferenceService } from './InferenceService';
 
 describe('DefaultInferenceService', () => {
@@ -75,5 +75,99 @@ describe('DefaultInferenceService', () => {
     expect(error.name).toBe('ResponseError');
     expect(error.statusCode).toBe(401);
     expect(error.cause.message).toBe('Missing credentials');
+  });
+});
+
+describe('DefaultInferenceService quota calls', () => {
+  const discovery = mockServices.discovery.mock({
+    getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}`,
+  });
+
+  function clientWith(response: Response) {
+    const auth = mockServices.auth();
+    const fetchFn = jest.fn(async () => response);
+    const client = DefaultInferenceService.create({
+      discovery,
+      auth,
+      fetch: fetchFn as unknown as typeof fetch,
+    });
+    const call = () =>
+      fetchFn.mock.calls[0] as unknown as [string, RequestInit];
+    return { client, call };
+  }
+
+  it('reserves GPUs on behalf of the user who runs the template', async () => {
+    const { client, call } = clientWith(
+      new Response(JSON.stringify({ id: 'r1', state: 'pending' }), {
+        status: 201,
+      }),
+    );
+    const request = {
+      owner: 'group:default/ml-chat',
+      gpuType: 'NVIDIA-L4',
+      gpus: 2,
+      idempotencyKey: 'task-7:reserve',
+    };
+    await expect(
+      client.reserveGpus(request, {
+        credentials: mockCredentials.user('user:default/chen.wei'),
+      }),
+    ).resolves.toEqual({ id: 'r1', state: 'pending' });
+    const [url, init] = call();
+    expect(url).toBe('http://backend.test/api/inference/reservations');
+    expect(init.method).toBe('POST');
+    expect(JSON.parse(String(init.body))).toEqual(request);
+    // the mock auth service encodes the principal in the token: the call is the user's, not the plugin's
+    expect((init.headers as Record<string, string>).Authorization).toContain(
+      'chen.wei',
+    );
+  });
+
+  it('passes the refusal of an exceeded quota on with its numbers', async () => {
+    const message =
+      'GPU quota of group:default/ml-chat for NVIDIA-L4 would be exceeded: used 6 + reserved 0 + requested 4 = 10 > limit 8 (2 free)';
+    const { client } = clientWith(
+      new Response(
+        JSON.stringify({
+          error: { name: 'ConflictError', message },
+          response: { statusCode: 409 },
+        }),
+        {
+          status: 409,
+          headers: { 'Content-Type': 'application/json' },
+        },
+      ),
+    );
+    const error = await client
+      .reserveGpus({
+        owner: 'group:default/ml-chat',
+        gpuType: 'NVIDIA-L4',
+        gpus: 4,
+      })
+      .catch(e => e);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe(message);
+  });
+
+  it('releases by id and reads quota standings of an owner', async () => {
+    const release = clientWith(
+      new Response(JSON.stringify({ id: 'a/b', state: 'released' })),
+    );
+    await release.client.releaseReservation('a/b');
+    expect(release.call()[0]).toBe(
+      'http://backend.test/api/inference/reservations/a%2Fb/release',
+    );
+
+    const quotas = clientWith(
+      new Response(
+        JSON.stringify({ items: [{ owner: 'group:default/ml-chat' }] }),
+      ),
+    );
+    await expect(
+      quotas.client.getQuotaStandings('group:default/ml-chat'),
+    ).resolves.toEqual([{ owner: 'group:default/ml-chat' }]);
+    expect(quotas.call()[0]).toBe(
+      'http://backend.test/api/inference/quotas?owner=group%3Adefault%2Fml-chat',
+    );
   });
 });

@@ -1,6 +1,37 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { InferenceHealthResponse } from '@inference-platform/plugin-inference-common';
+import {
+  CreateReservationRequest,
+  InferenceHealthResponse,
+  QuotaStanding,
+  Reservation,
+} from '@inference-platform/plugin-inference-common';
+
+/**
+ * Options of a call: the credentials it is made on behalf of (e.g. the user who runs a scaffolder template).
+ * Without them the call is made with the calling plugin's own service credentials.
+ *
+ * @public
+ */
+export interface InferenceRequestOptions {
+  credentials?: BackstageCredentials;
+}
+
+/**
+ * A reservation request from another backend plugin.
+ *
+ * @public
+ */
+export interface ReserveGpusRequest extends CreateReservationRequest {
+  /** Repeating a key returns the first reservation instead of reserving twice (e.g. `<taskId>:<step>`). */
+  idempotencyKey?: string;
+  /** The catalog entity the GPUs are for. */
+  entityRef?: string;
+}
 
 /**
  * What other backend plugins (the scaffolder module first) can ask the inference backend.
@@ -9,11 +40,32 @@ import { InferenceHealthResponse } from '@inference-platform/plugin-inference-co
  */
 export interface InferenceService {
   /** State of the inference backend and its store. */
-  getHealth(): Promise<InferenceHealthResponse>;
+  getHealth(
+    options?: InferenceRequestOptions,
+  ): Promise<InferenceHealthResponse>;
+  /**
+   * Reserves GPUs of the owner's quota. Fails with a 409 `ResponseError` that states used, reserved, requested and
+   * limit when the quota would be exceeded.
+   */
+  reserveGpus(
+    request: ReserveGpusRequest,
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation>;
+  /** Gives a pending reservation back (releasing twice is harmless). */
+  releaseReservation(
+    id: string,
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation>;
+  /** The owner's quota lines (limit, used at autoscaler ceiling, reserved, headroom) per GPU type. */
+  getQuotaStandings(
+    owner: string,
+    options?: InferenceRequestOptions,
+  ): Promise<QuotaStanding[]>;
 }
 
 /**
- * {@link InferenceService} over HTTP, authenticated with this plugin's service credentials.
+ * {@link InferenceService} over HTTP: service-to-service tokens from the auth service, on behalf of the given
+ * credentials or the calling plugin.
  *
  * @public
  */
@@ -37,20 +89,60 @@ export class DefaultInferenceService implements InferenceService {
     private readonly fetchFn: typeof fetch,
   ) {}
 
-  async getHealth(): Promise<InferenceHealthResponse> {
+  async getHealth(
+    options?: InferenceRequestOptions,
+  ): Promise<InferenceHealthResponse> {
     return this.request<InferenceHealthResponse>('GET', '/health', {
+      ...options,
       okStatuses: [503],
     });
+  }
+
+  async reserveGpus(
+    request: ReserveGpusRequest,
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation> {
+    return this.request<Reservation>('POST', '/reservations', {
+      ...options,
+      body: request,
+    });
+  }
+
+  async releaseReservation(
+    id: string,
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation> {
+    return this.request<Reservation>(
+      'POST',
+      `/reservations/${encodeURIComponent(id)}/release`,
+      options,
+    );
+  }
+
+  async getQuotaStandings(
+    owner: string,
+    options?: InferenceRequestOptions,
+  ): Promise<QuotaStanding[]> {
+    const { items } = await this.request<{ items: QuotaStanding[] }>(
+      'GET',
+      `/quotas?owner=${encodeURIComponent(owner)}`,
+      options,
+    );
+    return items;
   }
 
   private async request<T>(
     method: string,
     path: string,
-    options?: { body?: unknown; okStatuses?: number[] },
+    options?: InferenceRequestOptions & {
+      body?: unknown;
+      okStatuses?: number[];
+    },
   ): Promise<T> {
     const baseUrl = await this.discovery.getBaseUrl('inference');
     const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      onBehalfOf:
+        options?.credentials ?? (await this.auth.getOwnServiceCredentials()),
       targetPluginId: 'inference',
     });
     const response = await this.fetchFn(`${baseUrl}${path}`, {
