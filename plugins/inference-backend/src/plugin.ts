@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { inferencePermissions } from '@inference-platform/plugin-inference-common';
-import { readClusterConnections } from './clusters/clusterConfig';
+import { readClusterConnections } from '@inference-platform/plugin-inference-node';
 import { DatabaseInferenceStore } from './database/DatabaseInferenceStore';
 import { DirectScrapeSource } from './metrics/DirectScrapeSource';
 import { MetricsCache } from './metrics/MetricsCache';

@@ -6,3 +6,4 @@
 
 export * from './InferenceService';
 export * from './serviceRef';
+export * from './clusterConfig';

@@ -8,7 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ClusterConnection } from '../clusters/clusterConfig';
+import { ClusterConnection } from '@inference-platform/plugin-inference-node';
 import {
   InferenceTracker,
   InferenceTrackerOptions,

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterSyncState } from '@inference-platform/plugin-inference-common';
 import fetch from 'node-fetch';
-import { ClusterConnection } from '../clusters/clusterConfig';
+import { ClusterConnection } from '@inference-platform/plugin-inference-node';
 import { ObjectCache } from './ObjectCache';
 import { Reflector, ReflectorOptions } from './Reflector';
 import { TRACKED_RESOURCES, TrackedResource } from './resources';

@@ -4,7 +4,7 @@ import {
   ClusterStatus,
   InferenceWorkload,
 } from '@inference-platform/plugin-inference-common';
-import { ClusterConnection } from '../clusters/clusterConfig';
+import { ClusterConnection } from '@inference-platform/plugin-inference-node';
 import { deriveCapacity } from '../workloads/deriveCapacity';
 import {
   ClusterObjects,
