@@ -107,7 +107,9 @@ function readCluster(entry: Config, at: string): ClusterConnection {
       {
         name,
         server: url,
-        skipTLSVerify: entry.getOptionalBoolean('skipTLSVerify') ?? false,
+        // plain http has no certificate to verify; client-node refuses http unless this is set
+        skipTLSVerify:
+          entry.getOptionalBoolean('skipTLSVerify') ?? parsed.protocol === 'http:',
         caData: caData?.replace(/\s/g, ''),
         caFile,
       },

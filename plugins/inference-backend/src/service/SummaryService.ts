@@ -254,8 +254,8 @@ export class SummaryService {
 
   /**
    * The 10x verdict of a service: load from its latest metrics (requests/s), per-replica capacity from the
-   * `replica-capacity-rps` annotation or from load ÷ KV-cache (or GPU) utilisation; without metrics the current
-   * replicas are taken as fully used.
+   * `replica-capacity-rps` annotation or from load per replica ÷ the busier of KV-cache usage and GPU
+   * utilisation; without metrics the current replicas are taken as fully used.
    */
   private capacityVerdict(
     entityRef: string,
@@ -287,9 +287,11 @@ export class SummaryService {
       if (latest?.requestsPerSecond === undefined) continue;
       withMetrics += 1;
       currentLoad += latest.requestsPerSecond;
+      // the busier of KV cache and GPU compute is what runs out first as load grows
       utilisation = Math.max(
         utilisation,
-        latest.kvCacheUsage ?? latest.gpuUtilization ?? 0,
+        latest.kvCacheUsage ?? 0,
+        latest.gpuUtilization ?? 0,
       );
     }
     const annotated =

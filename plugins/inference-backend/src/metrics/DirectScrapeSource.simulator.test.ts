@@ -1,0 +1,85 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
+import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
+import { InferenceTracker } from '../tracking/InferenceTracker';
+import { DirectScrapeSource } from './DirectScrapeSource';
+
+jest.setTimeout(60_000);
+
+describe('DirectScrapeSource against the simulator', () => {
+  let sim: SimulatorHandle;
+  let tracker: InferenceTracker;
+  let source: DirectScrapeSource;
+  let now = Date.UTC(2026, 10, 26, 14, 3, 0);
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: 'demo',
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
+      controlPort: false,
+    });
+    await sim.advance(180_000);
+    tracker = await trackFleet(sim);
+    source = new DirectScrapeSource({
+      clusters: connectionsOf(sim),
+      pods: cluster =>
+        tracker
+          .clusterTrackers()
+          .find(c => c.name === cluster)!
+          .cache('pods')
+          .list(),
+      logger: mockServices.logger.mock(),
+      concurrency: 8,
+      timeoutMs: 5000,
+      now: () => now,
+    });
+  });
+
+  afterAll(async () => {
+    tracker?.stop();
+    await sim?.stop();
+  });
+
+  it('reads serving metrics through pods/proxy and counter increases between scrapes', async () => {
+    const workloads = tracker.workloads();
+    const first = await source.collect(workloads);
+    const chat = first.get('gpu-us-east/ml-chat/Deployment/support-chat-llm')!;
+    expect(chat.metrics.kvCacheUsage).toBeGreaterThan(0);
+    expect(chat.metrics.requestsRunning).toBeGreaterThanOrEqual(0);
+    // no previous scrape: no increase yet
+    expect(chat.requests).toBe(0);
+
+    await sim.advance(60_000);
+    now += 60_000;
+    const second = await source.collect(tracker.workloads());
+    const chat2 = second.get(
+      'gpu-us-east/ml-chat/Deployment/support-chat-llm',
+    )!;
+    // diurnal load near the 15:00 peak: 3-11 requests/s
+    expect(chat2.metrics.requestsPerSecond).toBeGreaterThan(2);
+    expect(chat2.metrics.requestsPerSecond).toBeLessThan(20);
+    expect(chat2.promptTokens).toBeGreaterThan(0);
+    expect(chat2.generationTokens).toBeGreaterThan(0);
+    expect(chat2.metrics.ttftP95Seconds).toBeGreaterThan(0);
+    expect(chat2.gpuUtilization).toBeGreaterThan(0.1);
+  });
+
+  it('reads GPU utilisation of the idle classifier from dcgm-exporter, and Triton requests', async () => {
+    const result = await source.collect(tracker.workloads());
+    const vision = result.get(
+      'gpu-eu-west/ml-vision/Deployment/vision-classifier',
+    )!;
+    expect(vision.gpuUtilization).toBeDefined();
+    expect(vision.gpuUtilization!).toBeLessThan(0.1);
+  });
+
+  it('leaves out workloads with no serving pod', async () => {
+    const result = await source.collect(tracker.workloads());
+    expect(
+      result.has('gpu-us-east/ml-chat/Deployment/code-assistant-llm'),
+    ).toBe(false);
+  });
+});
