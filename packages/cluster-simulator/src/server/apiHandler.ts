@@ -1,0 +1,225 @@
+/*
+ * The front door of one simulated API server: injected faults, bearer-token
+ * authentication, discovery, and dispatch of resource requests.
+ */
+import { IncomingMessage, ServerResponse } from 'http';
+import { qualifiedResource } from '../api/resources';
+import {
+  ApiError,
+  resourceNotFound,
+  statusBody,
+  unauthorized,
+} from '../api/status';
+import * as discovery from './discovery';
+import { negotiate, sendError, sendJson } from './httpUtil';
+import { handleResource } from './resourceHandler';
+import { parseRoute } from './routes';
+import { ServedCluster } from './servedCluster';
+
+const PUBLIC_ROUTES = new Set(['version', 'health']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function fieldManagerFrom(
+  req: IncomingMessage,
+  query: URLSearchParams,
+): string {
+  const explicit = query.get('fieldManager');
+  if (explicit) return explicit;
+  // the API server names unnamed managers after the client's user agent
+  const ua = String(req.headers['user-agent'] ?? 'unknown');
+  return ua.split('/')[0].trim() || 'unknown';
+}
+
+function authenticate(
+  cluster: ServedCluster,
+  req: IncomingMessage,
+): 'admin' | 'readOnly' | undefined {
+  const header = String(req.headers.authorization ?? '');
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) return undefined;
+  if (m[1] === cluster.tokens.admin) return 'admin';
+  if (cluster.tokens.readOnly && m[1] === cluster.tokens.readOnly)
+    return 'readOnly';
+  return undefined;
+}
+
+const VERBS: Record<string, string> = {
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
+
+/** Serves one request to a simulated cluster. `pathname` has the cluster prefix removed. */
+export async function handleApiRequest(
+  cluster: ServedCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  query: URLSearchParams,
+  serverAddress: string,
+): Promise<void> {
+  const faults = cluster.faults;
+  if (faults.blackhole) return; // accepted, never answered
+  const delay = faults.delay(Math.random);
+  if (delay > 0) await new Promise(resolve => setTimeout(resolve, delay));
+  const failure = faults.takeFailure();
+  if (failure) {
+    const err =
+      failure.status === 429
+        ? new ApiError(
+            429,
+            'TooManyRequests',
+            'Too many requests, please try again later.',
+            { retryAfterSeconds: failure.retryAfterSeconds },
+            { 'Retry-After': String(failure.retryAfterSeconds) },
+          )
+        : new ApiError(
+            failure.status,
+            failure.status === 503 ? 'ServiceUnavailable' : 'InternalError',
+            failure.status === 503
+              ? 'the server is currently unable to handle the request'
+              : 'Internal error occurred: injected fault',
+          );
+    sendError(res, err);
+    return;
+  }
+  try {
+    const route = parseRoute(pathname);
+    const role = authenticate(cluster, req);
+    if (!PUBLIC_ROUTES.has(route.type) && !role) throw unauthorized();
+    // OpenAPI v2 is also served as protobuf, so it negotiates on its own
+    const negotiated =
+      route.type === 'openapiV2'
+        ? { table: false, tableVersion: 'v1' as const, yaml: false }
+        : negotiate(req.headers.accept);
+    switch (route.type) {
+      case 'version':
+        sendJson(res, 200, discovery.versionInfo(cluster.kubernetesVersion));
+        return;
+      case 'health':
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('ok');
+        return;
+      case 'root':
+        sendJson(res, 200, {
+          paths: [
+            '/api',
+            '/api/v1',
+            '/apis',
+            '/healthz',
+            '/livez',
+            '/openapi/v2',
+            '/openapi/v3',
+            '/readyz',
+            '/version',
+          ],
+        });
+        return;
+      case 'coreVersions':
+        sendJson(res, 200, discovery.coreVersions(serverAddress));
+        return;
+      case 'groupList':
+        sendJson(res, 200, discovery.groupList());
+        return;
+      case 'group': {
+        const g = discovery.group(route.group);
+        if (!g) throw resourceNotFound();
+        sendJson(res, 200, g);
+        return;
+      }
+      case 'resourceList': {
+        const list = discovery.resourceList(route.group, route.version);
+        if (!list) throw resourceNotFound();
+        sendJson(res, 200, list);
+        return;
+      }
+      case 'openapiV2':
+        if (/protobuf/.test(String(req.headers.accept ?? ''))) {
+          const body = discovery.openApiV2Protobuf(cluster.kubernetesVersion);
+          res.writeHead(200, {
+            'Content-Type':
+              'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+            'Content-Length': body.length,
+          });
+          res.end(body);
+        } else {
+          sendJson(
+            res,
+            200,
+            discovery.openApiV2Json(cluster.kubernetesVersion),
+          );
+        }
+        return;
+      case 'openapiV3Index':
+        sendJson(res, 200, discovery.openApiV3Index());
+        return;
+      case 'openapiV3': {
+        const doc = discovery.openApiV3Document(
+          route.group,
+          route.version,
+          cluster.kubernetesVersion,
+        );
+        if (!doc) throw resourceNotFound();
+        sendJson(res, 200, doc);
+        return;
+      }
+      case 'resource': {
+        const method = req.method ?? 'GET';
+        if (
+          role === 'readOnly' &&
+          !READ_METHODS.has(method) &&
+          route.subresource !== 'proxy'
+        ) {
+          const where = route.namespace
+            ? ` in the namespace "${route.namespace}"`
+            : ' at the cluster scope';
+          throw new ApiError(
+            403,
+            'Forbidden',
+            `${qualifiedResource(route.resource)}${
+              route.name ? ` "${route.name}"` : ''
+            } is forbidden: User "system:serviceaccount:backstage:read-only" cannot ${
+              VERBS[method] ?? method.toLowerCase()
+            } resource "${route.resource.plural}" in API group "${
+              route.resource.group
+            }"${where}`,
+            {
+              name: route.name,
+              group: route.resource.group || undefined,
+              kind: route.resource.plural,
+            },
+          );
+        }
+        await handleResource(
+          cluster,
+          {
+            ...route,
+            query,
+            negotiated,
+            manager: fieldManagerFrom(req, query),
+          },
+          req,
+          res,
+        );
+        return;
+      }
+      case 'unknownResource':
+        throw resourceNotFound();
+      default:
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            statusBody(
+              404,
+              'NotFound',
+              'the server could not find the requested resource',
+              {},
+            ),
+          ),
+        );
+    }
+  } catch (e) {
+    sendError(res, e);
+  }
+}

@@ -1,0 +1,57 @@
+/*
+ * What the HTTP layer needs from a simulated cluster. Keeping this an
+ * interface lets the protocol layer be tested without the simulation.
+ */
+import { ClusterApi } from '../api/clusterApi';
+import { DependentsLookup } from '../api/deletion';
+import { LabelSelector } from '../api/labelSelector';
+import { FaultState } from '../faults/faults';
+import { ClusterStore } from '../store/clusterStore';
+import { KubeObject } from '../store/storedObject';
+import { WatchHub } from './watchHub';
+
+/** A plain HTTP answer from a simulated pod. @public */
+export interface ProxyResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Credentials a cluster accepts. @public */
+export interface ClusterTokens {
+  /** full access */
+  admin: string;
+  /** read-only access (writes are answered 403) */
+  readOnly?: string;
+}
+
+/** The parts of a cluster the API server front end uses. @public */
+export interface ServedCluster {
+  readonly name: string;
+  readonly tokens: ClusterTokens;
+  readonly kubernetesVersion: string;
+  readonly api: ClusterApi;
+  readonly store: ClusterStore;
+  readonly watches: WatchHub;
+  readonly faults: FaultState;
+  readonly dependents: DependentsLookup;
+  /** simulated time, epoch ms */
+  now(): number;
+  /** answers an HTTP request to a pod port through `pods/proxy` */
+  proxyToPod(
+    pod: KubeObject,
+    port: string | undefined,
+    path: string,
+    query: URLSearchParams,
+  ): ProxyResponse;
+  /** container log text for `pods/log` */
+  podLogs(
+    pod: KubeObject,
+    container: string | undefined,
+    previous: boolean,
+  ): string;
+  /** metrics.k8s.io PodMetrics of running pods */
+  podMetrics(namespace: string, selector: LabelSelector): KubeObject[];
+  /** metrics.k8s.io NodeMetrics */
+  nodeMetrics(selector: LabelSelector): KubeObject[];
+}
