@@ -76,10 +76,13 @@ describe('DirectScrapeSource against the simulator', () => {
     expect(vision.gpuUtilization!).toBeLessThan(0.1);
   });
 
-  it('leaves out workloads with no serving pod', async () => {
+  it('counts the GPUs of a crash-looping service as idle: DCGM utilisation, no requests', async () => {
     const result = await source.collect(tracker.workloads());
-    expect(
-      result.has('gpu-us-east/ml-chat/Deployment/code-assistant-llm'),
-    ).toBe(false);
+    const crashing = result.get(
+      'gpu-us-east/ml-chat/Deployment/code-assistant-llm',
+    )!;
+    expect(crashing.requests).toBe(0);
+    expect(crashing.metrics.requestsPerSecond).toBeUndefined();
+    expect(crashing.gpuUtilization).toBeLessThan(0.05);
   });
 });

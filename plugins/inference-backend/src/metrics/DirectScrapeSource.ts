@@ -117,15 +117,22 @@ export class DirectScrapeSource implements MetricsSource {
       string,
       { pods: PodInterval[]; util: Array<number | undefined> }
     >();
+    const entryOf = (id: string) => {
+      const entry = byWorkload.get(id) ?? { pods: [], util: [] };
+      byWorkload.set(id, entry);
+      return entry;
+    };
     for (const result of intervals) {
-      if (!result) continue;
-      const entry = byWorkload.get(result.workload.id) ?? {
-        pods: [],
-        util: [],
-      };
-      entry.pods.push(result.interval);
-      entry.util.push(gpuUtilByPod.get(result.key));
-      byWorkload.set(result.workload.id, entry);
+      if (result) entryOf(result.workload.id).pods.push(result.interval);
+    }
+    // GPU utilisation of every pod holding GPUs, serving or not: a crash-looping replica's GPUs are idle spend
+    for (const workload of workloads) {
+      for (const pod of workload.pods) {
+        const util = gpuUtilByPod.get(
+          `${workload.cluster}/${pod.namespace}/${pod.name}`,
+        );
+        if (util !== undefined) entryOf(workload.id).util.push(util);
+      }
     }
     // pods that stopped: forget their counters
     const live = new Set(intervals.filter(Boolean).map(r => r!.key));

@@ -138,6 +138,9 @@ export class PrometheusSource implements MetricsSource {
           `${workload.cluster}/${pod.namespace}/${pod.name}`,
         );
         if (!values) continue;
+        util.push(values.dcgmUtilization);
+        // a pod known only to dcgm-exporter (not serving) holds GPUs but has no serving numbers
+        if (Object.keys(values).every(k => k === 'dcgmUtilization')) continue;
         pods.push({
           seconds,
           requests: values.requests ?? 0,
@@ -150,9 +153,10 @@ export class PrometheusSource implements MetricsSource {
           ttftP95Seconds: values.ttftP95Seconds,
           gpuUtilization: values.gpuUtilization,
         });
-        util.push(values.dcgmUtilization);
       }
-      if (pods.length > 0) out.set(workload.id, aggregatePods(pods, util));
+      if (pods.length > 0 || util.some(u => u !== undefined)) {
+        out.set(workload.id, aggregatePods(pods, util));
+      }
     }
     return out;
   }
