@@ -1,3 +1,7 @@
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,6 +18,8 @@ export const artifactsDir = path.join(repoRoot, 'test-results', 'e2e');
 /** A running backend serving the built app, started as a user would start it. */
 export interface RunningProduct {
   baseUrl: string;
+  /** The simulated clusters the backend tracks (the demo scenario unless told otherwise). */
+  simulator: SimulatorHandle;
   /** Static API token accepted by the backend (externalAccess). */
   token: string;
   logs(): string;
@@ -81,13 +87,35 @@ function newestMtime(dirs: string[]): number {
  * given extra config files.
  */
 export async function startProduct(
-  options: { extraConfigs?: string[] } = {},
+  options: {
+    extraConfigs?: string[];
+    /** Extra app-config, as YAML, merged last (e.g. a faster metrics interval). */
+    extraConfigYaml?: string;
+    scenario?: string;
+  } = {},
 ): Promise<RunningProduct> {
+  const simulator = await startSimulator({
+    scenario: options.scenario ?? 'demo',
+    clock: { speed: 1 },
+    controlPort: 0,
+  });
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const token = 'e2e-static-token-0123456789';
   const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-e2e-'));
-  const configArgs = ['--config', '../../app-config.yaml'];
+  const simulatorConfig = path.join(sqliteDir, 'app-config.simulator.yaml');
+  fs.writeFileSync(simulatorConfig, simulator.appConfigYaml);
+  const configArgs = [
+    '--config',
+    '../../app-config.yaml',
+    '--config',
+    simulatorConfig,
+  ];
+  if (options.extraConfigYaml) {
+    const extra = path.join(sqliteDir, 'app-config.extra.yaml');
+    fs.writeFileSync(extra, options.extraConfigYaml);
+    configArgs.push('--config', extra);
+  }
   for (const extra of options.extraConfigs ?? []) {
     configArgs.push('--config', extra);
   }
@@ -123,6 +151,7 @@ export async function startProduct(
       await Promise.race([exited, sleep(10_000)]);
       if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
     }
+    await simulator.stop();
     fs.rmSync(sqliteDir, { recursive: true, force: true });
   };
 
@@ -140,7 +169,7 @@ export async function startProduct(
     await stop();
     throw error;
   }
-  return { baseUrl, token, logs: () => output, stop };
+  return { baseUrl, simulator, token, logs: () => output, stop };
 }
 
 /** Polls `check` until it returns true or the timeout passes. */

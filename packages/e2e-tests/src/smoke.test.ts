@@ -79,6 +79,27 @@ describeIfChromium(
       ).toBe(true);
     });
 
+    it("shows the service's simulated pods on its Kubernetes tab", async () => {
+      await page.getByRole('tab', { name: 'Kubernetes' }).click();
+      // the Kubernetes plugin asks the simulated cluster, which names the pods after their Deployment
+      await page
+        .getByText('Your Clusters')
+        .waitFor({ state: 'visible', timeout: 30_000 });
+      // the cluster card counts the pods the simulated cluster returned for this service
+      const podCount = page.getByText(/^\d+ pods$/).first();
+      await podCount.waitFor({ state: 'visible', timeout: 30_000 });
+      expect(
+        Number((await podCount.textContent())!.split(' ')[0]),
+      ).toBeGreaterThanOrEqual(2);
+      expect(await page.getByText('gpu-us-east').first().isVisible()).toBe(
+        true,
+      );
+      await page.screenshot({
+        path: path.join(artifactsDir, 'smoke-kubernetes-tab.png'),
+        fullPage: true,
+      });
+    });
+
     it('logged no errors in the browser console', () => {
       expect(consoleErrors).toEqual([]);
     });

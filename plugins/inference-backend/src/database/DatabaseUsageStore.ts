@@ -1,5 +1,11 @@
 import { Knex } from 'knex';
-import { DailyUsage, UsageFilter, UsageSample, UsageStore } from './UsageStore';
+import {
+  DailyUsage,
+  UsageFilter,
+  UsageSample,
+  UsageStore,
+  WorkloadMetricsPoint,
+} from './UsageStore';
 import { toDate } from './transactions';
 
 type SampleRow = {
