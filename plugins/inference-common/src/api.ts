@@ -91,6 +91,31 @@ export interface InferenceWorkload {
   findings: Finding[];
   /** When the watch cache last changed this workload. */
   updatedAt: string;
+  /** Latest serving metrics (from the usage sampler); absent until sampled or when nothing serves. */
+  metrics?: ServingMetrics;
+}
+
+/**
+ * Serving metrics of a workload at its last sampling, summed or averaged over its pods.
+ *
+ * @public
+ */
+export interface ServingMetrics {
+  sampledAt: string;
+  requestsPerSecond?: number;
+  promptTokensPerSecond?: number;
+  generationTokensPerSecond?: number;
+  /** Requests being processed / waiting in the queue, over all replicas. */
+  requestsRunning?: number;
+  requestsWaiting?: number;
+  /** Mean and largest KV-cache usage of a replica, 0..1. */
+  kvCacheUsage?: number;
+  kvCacheUsageMax?: number;
+  ttftP95Seconds?: number;
+  /** Failed / all finished requests, 0..1. */
+  errorRate?: number;
+  /** Mean utilisation of its GPUs, 0..1. */
+  gpuUtilization?: number;
 }
 
 /**

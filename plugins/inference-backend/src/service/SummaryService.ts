@@ -170,7 +170,7 @@ export class SummaryService {
     return {
       entityRef,
       owner,
-      workloads: scope.workloads,
+      workloads: scope.workloads.map(w => this.withMetrics(w)),
       findings: sortFindings(scope.workloads.flatMap(w => w.findings)),
       cost: {
         last7d: costWindow({ ...costOptions, days: 7 }),
@@ -207,6 +207,15 @@ export class SummaryService {
   /** Daily usage rows of the last 30 days, from memory. */
   async usageRows(): Promise<DailyUsage[]> {
     return this.usage.get();
+  }
+
+  private withMetrics(workload: InferenceWorkload): InferenceWorkload {
+    const latest = this.deps.metrics.latest(workload.id);
+    if (!latest) return workload;
+    return {
+      ...workload,
+      metrics: { ...latest.metrics, sampledAt: latest.sampledAt.toISOString() },
+    };
   }
 
   private resourceClusters(entityRef: string): string[] {

@@ -190,6 +190,11 @@ describe('entity summaries of the demo', () => {
       500,
     );
     expect(s.findings.filter(f => f.severity === 'critical')).toEqual([]);
+    expect(s.workloads[0].metrics).toMatchObject({
+      kvCacheUsage: expect.any(Number),
+      requestsRunning: expect.any(Number),
+      sampledAt: expect.any(String),
+    });
     expect(s.cost.last7d.summary.costPerMillionTokensUsd).toBeGreaterThan(0);
     expect(s.cost.last7d.summary.saasComparison.map(c => c.name)).toEqual([
       'Hosted API, large model (placeholder price)',
