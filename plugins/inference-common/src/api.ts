@@ -155,6 +155,10 @@ export interface NodePoolCapacity {
   free: number;
   /** GPUs the pool may still add (Karpenter NodePool limits); undefined when unlimited or unknown. */
   growthRoom?: number;
+  /** NVIDIA driver of the pool's nodes (GFD labels), the oldest when they differ. */
+  driverVersion?: string;
+  /** Compute capability of the pool's GPUs (GFD labels), e.g. `9.0`. */
+  computeCapability?: string;
 }
 
 /**

@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterCapacity,
+  ClusterStatus,
   CreateReservationRequest,
   InferenceHealthResponse,
   QuotaStanding,
@@ -61,6 +63,10 @@ export interface InferenceService {
     owner: string,
     options?: InferenceRequestOptions,
   ): Promise<QuotaStanding[]>;
+  /** Every tracked cluster with its watch status and GPU capacity per pool (GPU type, driver, free GPUs). */
+  getClusters(
+    options?: InferenceRequestOptions,
+  ): Promise<Array<ClusterStatus & { capacity?: ClusterCapacity }>>;
 }
 
 /**
@@ -128,6 +134,15 @@ export class DefaultInferenceService implements InferenceService {
       `/quotas?owner=${encodeURIComponent(owner)}`,
       options,
     );
+    return items;
+  }
+
+  async getClusters(
+    options?: InferenceRequestOptions,
+  ): Promise<Array<ClusterStatus & { capacity?: ClusterCapacity }>> {
+    const { items } = await this.request<{
+      items: Array<ClusterStatus & { capacity?: ClusterCapacity }>;
+    }>('GET', '/clusters', options);
     return items;
   }
 

@@ -6,6 +6,7 @@
  */
 import http from 'http';
 import { FaultInjection } from '../faults/faults';
+import { handleRegistryRequest } from './registryMirror';
 import { podMetricsText } from '../sim/podEndpoints';
 import { SimCluster } from '../sim/simCluster';
 
@@ -68,6 +69,7 @@ export function controlHandler(
       .map(decodeURIComponent);
     const method = req.method ?? 'GET';
     const handle = async () => {
+      if (handleRegistryRequest(method, parts, res)) return undefined;
       if (parts[0] === 'metrics' && method === 'GET') {
         const [, clusterName, namespace, pod] = parts;
         const cluster = target.clusters.get(clusterName ?? '');

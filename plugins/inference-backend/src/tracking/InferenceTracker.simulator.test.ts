@@ -103,5 +103,7 @@ describe('InferenceTracker on the demo scenario', () => {
     expect(h100.allocatable).toBe(h100.nodes * 8);
     expect(h100.allocated + h100.free).toBe(h100.allocatable);
     expect(h100.growthRoom).toBe(24 - h100.allocatable);
+    // the driver of the pool's nodes, from the GPU Feature Discovery labels: what image compatibility is checked against
+    expect(h100.driverVersion).toBe('570.124.06');
   });
 });

@@ -1,10 +1,12 @@
 import {
   ClusterCapacity,
+  compareVersions,
   containerGpuRequest,
   GFD_LABELS,
   gpuTypeKey,
   NodePoolCapacity,
   nodePoolGrowthRoom,
+  readNodeGpuInfo,
 } from '@inference-platform/plugin-inference-common';
 
 type Json = Record<string, any>;
@@ -105,6 +107,15 @@ export function deriveCapacity(
         allocatable,
         allocatedByNode.get(node.metadata.name)?.get(resource) ?? 0,
       );
+      const info = readNodeGpuInfo(node as any);
+      if (
+        info.driverVersion &&
+        (!line.driverVersion ||
+          compareVersions(info.driverVersion, line.driverVersion) < 0)
+      ) {
+        line.driverVersion = info.driverVersion;
+      }
+      line.computeCapability ??= info.computeCapability;
       line.allocatable += allocatable;
       line.allocated += allocated;
       // a cordoned node keeps its pods but takes no new ones
