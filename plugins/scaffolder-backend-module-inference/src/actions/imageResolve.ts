@@ -1,0 +1,250 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  checkCudaCompatibility,
+  compareVersions,
+  findGpu,
+  IMAGE_CATALOG,
+  isPlaceholderDigest,
+  parseImageReference,
+  ServingImage,
+} from '@inference-platform/plugin-inference-common';
+import { ImageSettings } from '../images/imageConfig';
+import { resolveDigest } from '../registry/resolveDigest';
+import { examples } from './imageResolve.examples';
+
+const RUNTIMES = ['vllm', 'triton', 'tgi', 'tei'] as const;
+
+/** The catalog image of a runtime and version for a GPU: TEI builds one tag per GPU architecture. */
+export function selectCatalogImage(
+  runtime: string,
+  version: string | undefined,
+  computeCapability: string | undefined,
+): ServingImage {
+  const candidates = IMAGE_CATALOG.filter(
+    i => i.runtime === runtime && (!version || i.version === version),
+  ).filter(
+    i =>
+      !i.targetComputeCapability ||
+      !computeCapability ||
+      i.targetComputeCapability === computeCapability,
+  );
+  if (candidates.length === 0) {
+    const known = IMAGE_CATALOG.filter(i => i.runtime === runtime).map(
+      i => i.version,
+    );
+    throw new InputError(
+      `No ${runtime} image${version ? ` ${version}` : ''}${
+        computeCapability ? ` for compute capability ${computeCapability}` : ''
+      } in the image catalog (known versions: ${[...new Set(known)].join(
+        ', ',
+      )})`,
+    );
+  }
+  return [...candidates].sort((a, b) =>
+    compareVersions(b.version, a.version),
+  )[0];
+}
+
+function splitRepository(repository: string): {
+  registry: string;
+  path: string;
+} {
+  const [registry, ...rest] = repository.split('/');
+  return { registry, path: rest.join('/') };
+}
+
+/**
+ * `inference:image:resolve`: runtime + version → `repository@sha256:…` from the image catalog, an operator's pin or the
+ * registry itself, and refuses an image whose CUDA version the target pool's driver cannot run.
+ *
+ * @public
+ */
+export function createImageResolveAction(options: { images: ImageSettings }) {
+  const settings = options.images;
+  return createTemplateAction({
+    id: 'inference:image:resolve',
+    description:
+      'Resolves a serving image to repository@sha256 (catalog, operator pin, or the registry HTTP API v2 for a tag), checks its CUDA version against the target node driver and its compute capability against the GPU, and refuses tag-only or incompatible images with the reason.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        runtime: z => z.enum(RUNTIMES).describe('Serving runtime'),
+        version: z =>
+          z
+            .string()
+            .max(64)
+            .optional()
+            .describe('Runtime version (default: newest in the catalog)'),
+        image: z =>
+          z
+            .string()
+            .max(512)
+            .optional()
+            .describe(
+              'An explicit image reference instead of the catalog; a tag is resolved to a digest or refused',
+            ),
+        gpuType: z =>
+          z
+            .string()
+            .max(128)
+            .optional()
+            .describe('GPU product label the image will run on'),
+        driverVersion: z =>
+          z
+            .string()
+            .regex(/^\d+(\.\d+){0,2}$/)
+            .optional()
+            .describe('NVIDIA driver of the target nodes'),
+        resolveLive: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('Ask the registry for the current digest of the tag'),
+      },
+      output: {
+        image: z => z.string().describe('repository@sha256:…'),
+        repository: z => z.string(),
+        digest: z => z.string(),
+        tag: z => z.string(),
+        cudaVersion: z => z.string(),
+        compatibility: z => z.string(),
+        digestSource: z => z.enum(['pin', 'registry', 'catalog', 'input']),
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      const gpu = input.gpuType ? findGpu(input.gpuType) : undefined;
+      const catalogImage = selectCatalogImage(
+        input.runtime,
+        input.version,
+        gpu?.computeCapability ?? undefined,
+      );
+
+      let repository = catalogImage.repository;
+      let tag = catalogImage.tag;
+      let digest: string | undefined;
+      let digestSource: 'pin' | 'registry' | 'catalog' | 'input' = 'catalog';
+      if (input.image) {
+        const parsed = (() => {
+          try {
+            return parseImageReference(input.image!);
+          } catch (error) {
+            return { error: String((error as Error).message) } as const;
+          }
+        })();
+        if ('error' in parsed) {
+          const [name, tagPart] = input.image.split(/:(?=[^/]+$)/);
+          // same repository normalisation as a pinned reference (docker.io/… for Docker Hub names)
+          const repo = parseImageReference(
+            `${name}@sha256:${'0'.repeat(64)}`,
+          ).repository;
+          if (!tagPart || !(input.resolveLive ?? settings.resolveLive)) {
+            throw new InputError(
+              `Image ${input.image} is referenced by tag only: pin it as repository@sha256:<digest>, or let the platform resolve the tag (resolveLive)`,
+            );
+          }
+          repository = repo;
+          tag = tagPart;
+        } else {
+          repository = parsed.repository;
+          digest = parsed.digest;
+          digestSource = 'input';
+        }
+      }
+
+      if (!digest) {
+        const pin = settings.pins.find(
+          p => p.repository === repository && p.tag === tag,
+        );
+        if (pin) {
+          digest = pin.digest;
+          digestSource = 'pin';
+        } else if (input.resolveLive ?? settings.resolveLive) {
+          const { registry, path } = splitRepository(repository);
+          const registrySettings = settings.registries.find(
+            r => r.host === registry,
+          );
+          const host = registrySettings?.mirror ?? registry;
+          try {
+            ({ digest } = await resolveDigest(
+              { registry: host, repository: path, tag },
+              {
+                insecure: registrySettings?.insecure,
+                username: registrySettings?.username,
+                password: registrySettings?.password,
+              },
+            ));
+          } catch (error) {
+            throw new InputError(
+              `Could not resolve ${repository}:${tag} to a digest: ${
+                (error as Error).message
+              }`,
+            );
+          }
+          digestSource = 'registry';
+          ctx.logger.info(
+            `Resolved ${repository}:${tag} to ${digest} through ${host}`,
+          );
+        } else if (
+          !isPlaceholderDigest(catalogImage.digest) &&
+          repository === catalogImage.repository
+        ) {
+          digest = catalogImage.digest;
+        } else {
+          throw new InputError(
+            `No verified digest for ${repository}:${tag}: pin one under inference.images.pins, or enable inference.images.resolveLive with a reachable registry or mirror`,
+          );
+        }
+      }
+
+      if (
+        settings.allowedRegistries.length &&
+        !settings.allowedRegistries.some(r =>
+          repository.startsWith(r.replace(/\/$/, '')),
+        )
+      ) {
+        throw new InputError(
+          `${repository} is not from an allowed registry (${settings.allowedRegistries.join(
+            ', ',
+          )})`,
+        );
+      }
+
+      let compatibility = 'unchecked: no driver version given';
+      if (input.driverVersion) {
+        const result = checkCudaCompatibility({
+          imageCudaVersion: catalogImage.cudaVersion,
+          driverVersion: input.driverVersion,
+          gpu: gpu
+            ? {
+                computeCapability: gpu.computeCapability,
+                dataCenter: gpu.dataCenter,
+                name: gpu.name,
+              }
+            : undefined,
+          imageMinComputeCapability: catalogImage.minComputeCapability,
+        });
+        if (result.status === 'incompatible') {
+          throw new InputError(
+            `${repository}:${tag} (CUDA ${catalogImage.cudaVersion}) cannot run on driver ${input.driverVersion}: ${result.reason}`,
+          );
+        }
+        compatibility = `${result.status}: ${result.reason}`;
+        ctx.logger.info(
+          `CUDA ${catalogImage.cudaVersion} on driver ${input.driverVersion}: ${compatibility}`,
+        );
+      }
+
+      const image = `${repository}@${digest}`;
+      ctx.output('image', image);
+      ctx.output('repository', repository);
+      ctx.output('digest', digest);
+      ctx.output('tag', tag);
+      ctx.output('cudaVersion', catalogImage.cudaVersion);
+      ctx.output('compatibility', compatibility);
+      ctx.output('digestSource', digestSource);
+    },
+  });
+}

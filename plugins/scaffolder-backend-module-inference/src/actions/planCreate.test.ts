@@ -1,0 +1,135 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { fakeInference } from '../__testUtils__/fakeInference';
+import { createPlanCreateAction } from './planCreate';
+
+describe('inference:plan:create', () => {
+  const inference = fakeInference();
+  const action = createPlanCreateAction({ inference });
+  const run = async (input: Record<string, unknown>) => {
+    const ctx = createMockActionContext({ input: input as any });
+    await action.handler(ctx);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    return { ctx, outputs };
+  };
+
+  it('picks the cheapest GPU type of the fleet that serves the concurrency, with matching vLLM arguments', async () => {
+    const { outputs } = await run({
+      model: 'meta-llama/Llama-3.1-70B-Instruct',
+      maxModelLen: 8192,
+      concurrency: 16,
+      gpuType: 'auto',
+      precision: 'bf16',
+      kvCacheDtype: 'auto',
+    });
+    expect(['NVIDIA-A100-SXM4-80GB', 'NVIDIA-H100-80GB-HBM3']).toContain(
+      outputs.gpuType,
+    );
+    expect(outputs.gpusPerReplica).toBe(outputs.tensorParallelSize);
+    const args: string[] = outputs.vllmArgs;
+    expect(args[args.indexOf('--tensor-parallel-size') + 1]).toBe(
+      String(outputs.tensorParallelSize),
+    );
+    expect(args[args.indexOf('--max-model-len') + 1]).toBe('8192');
+    expect(args).toContain('--gpu-memory-utilization');
+    expect(
+      outputs.maxConcurrencyPerReplica * outputs.replicas,
+    ).toBeGreaterThanOrEqual(16);
+    expect(outputs.reason).toMatch(/replica\(s\) of \d+ GPU\(s\) \(TP=\d+\)/);
+    expect(JSON.parse(outputs.plan)).toMatchObject({
+      model: expect.any(String),
+      gpuType: outputs.gpuType,
+    });
+  });
+
+  it('stays inside the target clusters', async () => {
+    const { outputs } = await run({
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      maxModelLen: 8192,
+      concurrency: 4,
+      gpuType: 'auto',
+      clusters: ['gpu-us-east'],
+      precision: 'bf16',
+      kvCacheDtype: 'auto',
+    });
+    expect(['NVIDIA-L4', 'NVIDIA-H100-80GB-HBM3']).toContain(outputs.gpuType);
+    expect(outputs.clusters).toEqual(['gpu-us-east']);
+    expect(outputs.driverVersion).toMatch(/^5\d\d\./);
+  });
+
+  it('refuses a model that fits nowhere, saying why per GPU type', async () => {
+    const error = await run({
+      model: 'meta-llama/Llama-3.1-405B-Instruct',
+      maxModelLen: 131072,
+      concurrency: 64,
+      gpuType: 'auto',
+      clusters: ['gpu-eu-west'],
+      precision: 'bf16',
+      kvCacheDtype: 'auto',
+    }).catch(e => e);
+    expect(error.name).toBe('InputError');
+    expect(error.message).toMatch(/fits no GPU type of the target clusters/);
+    expect(error.message).toMatch(/- NVIDIA-A100-SXM4-80GB: .*weights/);
+    expect(error.message).toMatch(/- Tesla-T4: /);
+  });
+
+  it.each([
+    [
+      { clusters: ['gpu-mars'] },
+      /Unknown cluster\(s\) gpu-mars; the platform tracks gpu-us-east, gpu-eu-west/,
+    ],
+    [
+      { gpuType: 'NVIDIA-H200' },
+      /GPU type NVIDIA-H200 is not in the target clusters \(they have /,
+    ],
+    [{ model: 'no/such-model' }, /Unknown model 'no\/such-model'/],
+  ])('refuses %p clearly', async (overrides, message) => {
+    await expect(
+      run({
+        model: 'meta-llama/Llama-3.1-8B-Instruct',
+        maxModelLen: 8192,
+        concurrency: 2,
+        gpuType: 'auto',
+        precision: 'bf16',
+        kvCacheDtype: 'auto',
+        ...overrides,
+      }),
+    ).rejects.toThrow(message);
+  });
+
+  it('sizes a model the catalog does not know from its architecture numbers', async () => {
+    const { outputs } = await run({
+      model: 'acme/support-7b',
+      architecture: {
+        numHiddenLayers: 32,
+        hiddenSize: 4096,
+        numAttentionHeads: 32,
+        numKeyValueHeads: 8,
+        intermediateSize: 14336,
+        vocabSize: 32000,
+        maxPositionEmbeddings: 32768,
+        tieWordEmbeddings: false,
+      },
+      maxModelLen: 16384,
+      concurrency: 4,
+      gpuType: 'NVIDIA-L4',
+      precision: 'bf16',
+      kvCacheDtype: 'auto',
+    });
+    expect(outputs.gpuType).toBe('NVIDIA-L4');
+    expect(outputs.memoryGiB.weightsGiB).toBeGreaterThan(12);
+  });
+
+  it('asks the backend with the credentials of the user running the template', async () => {
+    await run({
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      maxModelLen: 4096,
+      concurrency: 1,
+      gpuType: 'auto',
+      precision: 'bf16',
+      kvCacheDtype: 'auto',
+    });
+    expect(inference.getClusters).toHaveBeenCalledWith({
+      credentials: expect.anything(),
+    });
+  });
+});

@@ -1,0 +1,266 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ModelServingPlan,
+  planModelServing,
+  resolveGpuPrices,
+  WeightPrecision,
+} from '@inference-platform/plugin-inference-common';
+import { InferenceService } from '@inference-platform/plugin-inference-node';
+import { examples } from './planCreate.examples';
+
+const PRECISIONS = [
+  'bf16',
+  'fp16',
+  'fp8',
+  'int8',
+  'int4',
+  'awq',
+  'gptq',
+] as const;
+
+/** GPU types the target clusters have, with the driver of each (from the inference backend's capacity view). */
+async function availableGpuTypes(
+  inference: InferenceService,
+  clusters: string[] | undefined,
+  credentials: BackstageCredentials,
+) {
+  const all = await inference.getClusters({ credentials });
+  const unknown = (clusters ?? []).filter(c => !all.some(x => x.name === c));
+  if (unknown.length) {
+    throw new InputError(
+      `Unknown cluster(s) ${unknown.join(', ')}; the platform tracks ${
+        all.map(c => c.name).join(', ') || 'no clusters'
+      }`,
+    );
+  }
+  const pools = all
+    .filter(c => !clusters?.length || clusters.includes(c.name))
+    .flatMap(c =>
+      (c.capacity?.pools ?? []).map(p => ({ cluster: c.name, ...p })),
+    );
+  return pools;
+}
+
+function explainRefusal(plan: ModelServingPlan): string {
+  const lines = plan.plans.map(
+    p => `- ${p.gpuType}: ${p.reasons.join('; ') || 'does not fit'}`,
+  );
+  return `${plan.modelId} (${plan.precision}, max-model-len ${
+    plan.maxModelLen
+  }, ${
+    plan.targetConcurrency
+  } concurrent sequences) fits no GPU type of the target clusters:\n${lines.join(
+    '\n',
+  )}`;
+}
+
+/**
+ * `inference:plan:create`: sizes a model service for the GPU types the target clusters actually have, and outputs the
+ * chosen GPU type, GPUs per replica, tensor parallelism, vLLM arguments, memory breakdown and the reason.
+ *
+ * @public
+ */
+export function createPlanCreateAction(options: {
+  inference: InferenceService;
+}) {
+  return createTemplateAction({
+    id: 'inference:plan:create',
+    description:
+      'Sizes a model service (weights + KV cache per GPU) for the GPU types in the target clusters and picks the cheapest that serves the requested concurrency at the context length. Fails naming, per GPU type, why nothing fits.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        model: z =>
+          z
+            .string()
+            .min(1)
+            .max(200)
+            .describe(
+              'Catalog id or Hugging Face id of the model (e.g. meta-llama/Llama-3.1-8B-Instruct)',
+            ),
+        architecture: z =>
+          z
+            .object({
+              numHiddenLayers: z.number().int().positive(),
+              hiddenSize: z.number().int().positive(),
+              numAttentionHeads: z.number().int().positive(),
+              numKeyValueHeads: z.number().int().positive(),
+              headDim: z.number().int().positive().optional(),
+              intermediateSize: z.number().int().positive(),
+              vocabSize: z.number().int().positive(),
+              maxPositionEmbeddings: z.number().int().positive(),
+              tieWordEmbeddings: z.boolean().default(false),
+              parameterCount: z.number().positive().optional(),
+            })
+            .optional()
+            .describe(
+              'Architecture numbers (as in its config.json) of a model that is not in the catalog',
+            ),
+        precision: z =>
+          z
+            .enum(PRECISIONS)
+            .default('bf16')
+            .describe('Weight precision or quantization'),
+        kvCacheDtype: z =>
+          z.enum(['auto', 'fp8']).default('auto').describe('KV-cache dtype'),
+        maxModelLen: z =>
+          z
+            .number()
+            .int()
+            .min(256)
+            .max(1_048_576)
+            .describe('Context length (prompt + output)'),
+        concurrency: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(100_000)
+            .describe('Sequences served at once at that context length'),
+        gpuType: z =>
+          z
+            .string()
+            .default('auto')
+            .describe(
+              "A GPU product label, or 'auto' for the cheapest that fits",
+            ),
+        gpuMemoryUtilization: z =>
+          z
+            .number()
+            .min(0.5)
+            .max(0.98)
+            .optional()
+            .describe(
+              "vLLM's --gpu-memory-utilization (default: the current vLLM default)",
+            ),
+        clusters: z =>
+          z
+            .array(z.string().min(1))
+            .optional()
+            .describe('Clusters the service may run in (default: all)'),
+      },
+      output: {
+        gpuType: z => z.string(),
+        gpusPerReplica: z => z.number(),
+        tensorParallelSize: z => z.number(),
+        replicas: z => z.number(),
+        maxConcurrencyPerReplica: z => z.number(),
+        kvCacheTokens: z => z.number(),
+        gpuMemoryUtilization: z => z.number(),
+        vllmArgs: z => z.array(z.string()),
+        memoryGiB: z => z.record(z.number()),
+        driverVersion: z => z.string().optional(),
+        clusters: z => z.array(z.string()),
+        usdPerHour: z => z.number().optional(),
+        reason: z => z.string(),
+        plan: z =>
+          z.string().describe('The plan as JSON, for the entity annotation'),
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      const credentials = await ctx.getInitiatorCredentials();
+      const pools = await availableGpuTypes(
+        options.inference,
+        input.clusters,
+        credentials,
+      );
+      const present = [...new Set(pools.map(p => p.gpuType))];
+      if (present.length === 0) {
+        throw new InputError('The target clusters have no GPU node pools');
+      }
+      if (input.gpuType !== 'auto' && !present.includes(input.gpuType)) {
+        throw new InputError(
+          `GPU type ${
+            input.gpuType
+          } is not in the target clusters (they have ${present.join(', ')})`,
+        );
+      }
+      let plan: ModelServingPlan;
+      try {
+        plan = planModelServing({
+          model: input.architecture ?? input.model,
+          precision: input.precision as WeightPrecision,
+          kvCacheDtype: input.kvCacheDtype,
+          maxModelLen: input.maxModelLen,
+          targetConcurrency: input.concurrency,
+          gpuTypes: input.gpuType === 'auto' ? present : [input.gpuType],
+          gpuMemoryUtilization: input.gpuMemoryUtilization,
+          prices: resolveGpuPrices(),
+        } as any);
+      } catch (error) {
+        throw new InputError(
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+      const chosen = plan.recommendation;
+      if (!chosen) throw new InputError(explainRefusal(plan));
+
+      const pool = pools.find(p => p.gpuType === chosen.gpuType)!;
+      const clusters = [
+        ...new Set(
+          pools.filter(p => p.gpuType === chosen.gpuType).map(p => p.cluster),
+        ),
+      ];
+      const others = plan.plans
+        .filter(p => p !== chosen)
+        .map(p =>
+          p.fits
+            ? `${p.gpuType} fits at $${p.costPerHourUsd?.toFixed(2) ?? '?'}/h`
+            : `${p.gpuType}: ${p.reasons[0]}`,
+        );
+      const reason =
+        `${chosen.gpuType}: ${chosen.replicas} replica(s) of ${chosen.gpusPerReplica} GPU(s) (TP=${chosen.tensorParallelSize}) ` +
+        `hold ${chosen.kvCacheTokens} KV-cache tokens each (${chosen.maxConcurrencyPerReplica} sequences of ${plan.maxModelLen})` +
+        `${
+          chosen.costPerHourUsd !== undefined
+            ? `, $${chosen.costPerHourUsd.toFixed(2)}/h`
+            : ''
+        }` +
+        ` at --gpu-memory-utilization ${plan.gpuMemoryUtilization}${
+          others.length ? `. Also considered: ${others.join('; ')}` : ''
+        }`;
+      ctx.logger.info(reason);
+
+      ctx.output('gpuType', chosen.gpuType);
+      ctx.output('gpusPerReplica', chosen.gpusPerReplica);
+      ctx.output('tensorParallelSize', chosen.tensorParallelSize);
+      ctx.output('replicas', chosen.replicas);
+      ctx.output('maxConcurrencyPerReplica', chosen.maxConcurrencyPerReplica);
+      ctx.output('kvCacheTokens', chosen.kvCacheTokens);
+      ctx.output('gpuMemoryUtilization', plan.gpuMemoryUtilization);
+      ctx.output('vllmArgs', chosen.vllmArgs);
+      ctx.output(
+        'memoryGiB',
+        Object.fromEntries(
+          Object.entries(chosen.memoryPerGpu)
+            .filter(([, v]) => typeof v === 'number')
+            .map(([k, v]) => [k, Math.round((v as number) * 100) / 100]),
+        ),
+      );
+      if (pool.driverVersion) ctx.output('driverVersion', pool.driverVersion);
+      ctx.output('clusters', clusters);
+      if (chosen.costPerHourUsd !== undefined)
+        ctx.output('usdPerHour', Math.round(chosen.costPerHourUsd * 100) / 100);
+      ctx.output('reason', reason);
+      ctx.output(
+        'plan',
+        JSON.stringify({
+          model: plan.modelId,
+          precision: plan.precision,
+          maxModelLen: plan.maxModelLen,
+          concurrency: plan.targetConcurrency,
+          gpuType: chosen.gpuType,
+          gpusPerReplica: chosen.gpusPerReplica,
+          tensorParallelSize: chosen.tensorParallelSize,
+          replicas: chosen.replicas,
+          gpuMemoryUtilization: plan.gpuMemoryUtilization,
+          kvCacheTokens: chosen.kvCacheTokens,
+        }),
+      );
+    },
+  });
+}

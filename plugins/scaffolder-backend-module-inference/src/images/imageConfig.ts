@@ -1,0 +1,57 @@
+import { Config } from '@backstage/config';
+
+/** How a registry host is reached: through a mirror, over plain HTTP, with credentials. */
+export interface RegistrySettings {
+  host: string;
+  /** Host of a mirror that serves this registry's repositories under the same paths. */
+  mirror?: string;
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+}
+
+/** A digest an operator pinned for a repository and tag. */
+export interface ImagePin {
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+/** `inference.images` of the app-config (see config.d.ts). */
+export interface ImageSettings {
+  resolveLive: boolean;
+  registries: RegistrySettings[];
+  pins: ImagePin[];
+  allowedRegistries: string[];
+}
+
+/** Reads `inference.images`; a malformed pin throws naming the field. */
+export function readImageSettings(root: Config): ImageSettings {
+  const config = root.getOptionalConfig('inference.images');
+  const pins = (config?.getOptionalConfigArray('pins') ?? []).map((p, i) => {
+    const digest = p.getString('digest');
+    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+      throw new Error(
+        `inference.images.pins[${i}].digest must be sha256:<64 hex>, got '${digest}'`,
+      );
+    }
+    return {
+      repository: p.getString('repository'),
+      tag: p.getString('tag'),
+      digest,
+    };
+  });
+  return {
+    resolveLive: config?.getOptionalBoolean('resolveLive') ?? false,
+    registries: (config?.getOptionalConfigArray('registries') ?? []).map(r => ({
+      host: r.getString('host'),
+      mirror: r.getOptionalString('mirror'),
+      insecure: r.getOptionalBoolean('insecure'),
+      username: r.getOptionalString('username'),
+      password: r.getOptionalString('password'),
+    })),
+    pins,
+    allowedRegistries:
+      config?.getOptionalStringArray('allowedRegistries') ?? [],
+  };
+}
