@@ -16,6 +16,7 @@ function gpuDeployment(
       labels: { 'backstage.io/kubernetes-id': 'chat' },
     },
     spec: {
+      selector: { matchLabels: { 'backstage.io/kubernetes-id': 'chat' } },
       template: {
         metadata: { labels: { 'backstage.io/kubernetes-id': 'chat' } },
         spec: {
@@ -130,6 +131,70 @@ describe('inference:manifests:validate', () => {
       ]),
     );
     expect(lines.filter(l => l.includes('#0 '))).toHaveLength(1);
+  });
+
+  it('checks each manifest against the schema of its kind, KEDA, Karpenter and LeaderWorkerSet included', async () => {
+    const noSelector = gpuDeployment();
+    (noSelector.spec as any).selector = undefined;
+    workspace.setContent({
+      'k8s/deployment.yaml': yaml.stringify({
+        ...noSelector,
+        spec: { ...noSelector.spec },
+      }),
+      'k8s/scaledobject.yaml': yaml.stringify({
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        metadata: { name: 'chat' },
+        spec: {
+          triggers: [
+            { type: 'prometheus', metadata: { query: 'q', threshold: '5' } },
+          ],
+        },
+      }),
+      'k8s/nodepool.yaml': yaml.stringify({
+        apiVersion: 'karpenter.sh/v1',
+        kind: 'NodePool',
+        metadata: { name: 'gpu' },
+        spec: { template: { spec: { requirements: 'not-a-list' } } },
+      }),
+      'k8s/lws.yaml': yaml.stringify({
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
+        kind: 'LeaderWorkerSet',
+        metadata: { name: 'big' },
+        spec: {
+          replicas: 1,
+          leaderWorkerTemplate: {
+            size: 0,
+            workerTemplate: { spec: { containers: 'x' } },
+          },
+        },
+      }),
+      'k8s/unknown.yaml': yaml.stringify({
+        apiVersion: 'example.com/v1',
+        kind: 'Gizmo',
+        metadata: { name: 'g' },
+      }),
+    });
+    const ctx = createMockActionContext({
+      workspacePath: workspace.path,
+      input: { path: 'k8s' },
+    });
+    const message = String(await action.handler(ctx).catch(e => e.message));
+    expect(message).toMatch(
+      /k8s\/deployment.yaml#0 Deployment\/chat spec: must have required property selector/,
+    );
+    expect(message).toMatch(
+      /k8s\/scaledobject.yaml#0 ScaledObject\/chat spec: must have required property scaleTargetRef/,
+    );
+    expect(message).toMatch(
+      /k8s\/nodepool.yaml#0 NodePool\/gpu spec.template.spec.requirements: must be array/,
+    );
+    expect(message).toMatch(
+      /k8s\/lws.yaml#0 LeaderWorkerSet\/big spec.leaderWorkerTemplate.size: must be >= 1/,
+    );
+    expect(message).toMatch(
+      /k8s\/unknown.yaml#0 Gizmo\/g kind: example.com\/v1\/Gizmo is not a kind the platform knows how to validate/,
+    );
   });
 
   it('refuses a path that leaves the workspace', async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkPlatformPolicy, PolicyViolation } from '../policy/platformPolicy';
+import { validateManifestSchema } from '../manifests/kubernetesModels';
 import { examples } from './manifestsValidate.examples';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
@@ -19,7 +20,7 @@ export function createManifestsValidateAction() {
   return createTemplateAction({
     id: 'inference:manifests:validate',
     description:
-      'Validates the Kubernetes manifests in the workspace against the GPU platform policy: images pinned by digest from an allowed registry, GPU requests equal to limits, GPU toleration and product selector, probes, no privileged containers, entity labels.',
+      'Validates every Kubernetes manifest in the workspace against the schema of its kind (kubernetes-models, KEDA, Karpenter, prometheus-operator, LeaderWorkerSet, KServe) and the GPU platform policy: images pinned by digest from an allowed registry, GPU requests equal to limits, GPU toleration and product selector, probes, no privileged containers, entity labels. Reports every problem at once with file and field path.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -67,6 +68,17 @@ export function createManifestsValidateAction() {
           const value = document.toJS();
           if (!isKubernetesManifest(value)) continue;
           manifestCount += 1;
+          for (const problem of validateManifestSchema(value)) {
+            violations.push({
+              file: relative,
+              document: index,
+              kind: String(value.kind),
+              name: String((value.metadata as any)?.name ?? '<unnamed>'),
+              path: problem.path,
+              rule: 'schema',
+              message: problem.message,
+            });
+          }
           violations.push(
             ...checkPlatformPolicy(
               value,

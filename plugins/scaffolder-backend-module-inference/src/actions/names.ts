@@ -21,8 +21,13 @@ export function ownerRef(z: typeof zod) {
     .regex(
       /^(group:[a-z0-9-]+\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/,
       'owner must be a group (e.g. ml-chat or group:default/ml-chat)',
-    )
-    .transform(value =>
-      value.includes(':') ? value : `group:default/${value}`,
     );
+}
+
+/**
+ * `ml-chat` → `group:default/ml-chat`; a full ref stays as it is. Action inputs reach handlers validated by their
+ * JSON schema, so zod transforms would not run: normalise in the handler.
+ */
+export function toGroupRef(value: string): string {
+  return value.includes(':') ? value : `group:default/${value}`;
 }

@@ -26,7 +26,8 @@ export type PolicyRule =
   | 'probes'
   | 'no-privileged'
   | 'entity-label'
-  | 'valid-yaml';
+  | 'valid-yaml'
+  | 'schema';
 
 /** Options of {@link checkPlatformPolicy}. */
 export interface PolicyOptions {

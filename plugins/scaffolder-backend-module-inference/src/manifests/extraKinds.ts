@@ -1,0 +1,224 @@
+import Ajv, { ErrorObject } from 'ajv';
+import { PodTemplateSpec } from 'kubernetes-models/v1';
+
+// The fields of the LeaderWorkerSet (leaderworkerset.x-k8s.io/v1), KServe InferenceService (serving.kserve.io/v1beta1)
+// and Karpenter NodePool (karpenter.sh/v1) CRDs that the templates set: no generated models exist for the first two,
+// and @kubernetes-models/karpenter (2.0.0, the only release) is ESM-only for Node >= 22. Pod templates inside are
+// validated with kubernetes-models' PodTemplateSpec.
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+const metadata = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    namespace: { type: 'string' },
+    labels: { type: 'object' },
+  },
+};
+
+const leaderWorkerSet = ajv.compile({
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['leaderWorkerTemplate'],
+      properties: {
+        replicas: { type: 'integer', minimum: 0 },
+        startupPolicy: { enum: ['LeaderCreated', 'LeaderReady'] },
+        leaderWorkerTemplate: {
+          type: 'object',
+          required: ['size', 'workerTemplate'],
+          properties: {
+            size: { type: 'integer', minimum: 1 },
+            restartPolicy: {
+              enum: ['RecreateGroupOnPodRestart', 'None', 'Default'],
+            },
+            leaderTemplate: { type: 'object' },
+            workerTemplate: { type: 'object' },
+          },
+        },
+      },
+    },
+  },
+});
+
+const inferenceService = ajv.compile({
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['predictor'],
+      properties: {
+        predictor: {
+          type: 'object',
+          properties: {
+            minReplicas: { type: 'integer', minimum: 0 },
+            maxReplicas: { type: 'integer', minimum: 0 },
+            model: {
+              type: 'object',
+              required: ['modelFormat'],
+              properties: {
+                modelFormat: {
+                  type: 'object',
+                  required: ['name'],
+                  properties: { name: { type: 'string' } },
+                },
+                storageUri: { type: 'string' },
+                args: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+const nodePool = ajv.compile({
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['template'],
+      properties: {
+        template: {
+          type: 'object',
+          required: ['spec'],
+          properties: {
+            metadata: {
+              type: 'object',
+              properties: { labels: { type: 'object' } },
+            },
+            spec: {
+              type: 'object',
+              required: ['nodeClassRef', 'requirements'],
+              properties: {
+                nodeClassRef: {
+                  type: 'object',
+                  required: ['group', 'kind', 'name'],
+                  properties: {
+                    group: { type: 'string' },
+                    kind: { type: 'string' },
+                    name: { type: 'string' },
+                  },
+                },
+                requirements: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['key', 'operator'],
+                    properties: {
+                      key: { type: 'string' },
+                      operator: {
+                        enum: [
+                          'In',
+                          'NotIn',
+                          'Exists',
+                          'DoesNotExist',
+                          'Gt',
+                          'Lt',
+                        ],
+                      },
+                      values: { type: 'array', items: { type: 'string' } },
+                    },
+                  },
+                },
+                taints: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['key', 'effect'],
+                    properties: {
+                      effect: {
+                        enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+                      },
+                    },
+                  },
+                },
+                expireAfter: {
+                  type: 'string',
+                  pattern: '^(Never|([0-9]+(s|m|h))+)$',
+                },
+              },
+            },
+          },
+        },
+        disruption: {
+          type: 'object',
+          properties: {
+            consolidationPolicy: {
+              enum: ['WhenEmpty', 'WhenEmptyOrUnderutilized'],
+            },
+            consolidateAfter: {
+              type: 'string',
+              pattern: '^(Never|([0-9]+(s|m|h))+)$',
+            },
+            budgets: { type: 'array' },
+          },
+        },
+        limits: {
+          type: 'object',
+          additionalProperties: { type: ['string', 'integer'] },
+        },
+        weight: { type: 'integer', minimum: 1, maximum: 100 },
+      },
+    },
+  },
+});
+
+function problems(errors: ErrorObject[] | null | undefined) {
+  return (errors ?? []).map(e => ({
+    path: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+    message: e.message ?? 'is invalid',
+  }));
+}
+
+function podTemplate(template: unknown, path: string) {
+  if (!template) return [];
+  try {
+    new PodTemplateSpec(template as any).validate();
+    return [];
+  } catch (error: any) {
+    return [{ path, message: String(error?.message ?? error) }];
+  }
+}
+
+/** Problems of a LeaderWorkerSet, InferenceService or NodePool; undefined for other kinds. */
+export function validateExtraKinds(doc: Record<string, any>) {
+  if (
+    doc.apiVersion === 'leaderworkerset.x-k8s.io/v1' &&
+    doc.kind === 'LeaderWorkerSet'
+  ) {
+    leaderWorkerSet(doc);
+    return [
+      ...problems(leaderWorkerSet.errors),
+      ...podTemplate(
+        doc.spec?.leaderWorkerTemplate?.leaderTemplate,
+        'spec.leaderWorkerTemplate.leaderTemplate',
+      ),
+      ...podTemplate(
+        doc.spec?.leaderWorkerTemplate?.workerTemplate,
+        'spec.leaderWorkerTemplate.workerTemplate',
+      ),
+    ];
+  }
+  if (doc.apiVersion === 'karpenter.sh/v1' && doc.kind === 'NodePool') {
+    nodePool(doc);
+    return problems(nodePool.errors);
+  }
+  if (
+    doc.apiVersion === 'serving.kserve.io/v1beta1' &&
+    doc.kind === 'InferenceService'
+  ) {
+    inferenceService(doc);
+    return problems(inferenceService.errors);
+  }
+  return undefined;
+}
