@@ -19,6 +19,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// publish:github for templates delivered to a git repository (needs integrations.github with a token)
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@inference-platform/plugin-scaffolder-backend-module-inference'),
 );

@@ -5,4 +5,10 @@
  */
 
 export { scaffolderModuleInference as default } from './module';
+export { createPlanCreateAction } from './actions/planCreate';
+export { createImageResolveAction } from './actions/imageResolve';
+export { createQuotaReserveAction } from './actions/quotaReserve';
+export { createQuotaReleaseAction } from './actions/quotaRelease';
 export { createManifestsValidateAction } from './actions/manifestsValidate';
+export { createManifestsApplyAction } from './actions/manifestsApply';
+export { createEntityRegisterAction } from './actions/entityRegister';

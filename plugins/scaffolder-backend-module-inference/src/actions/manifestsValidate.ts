@@ -16,7 +16,9 @@ const MANIFEST_FILE = /\.ya?ml$/i;
  *
  * @public
  */
-export function createManifestsValidateAction() {
+export function createManifestsValidateAction(
+  options: { allowedRegistries?: string[] } = {},
+) {
   return createTemplateAction({
     id: 'inference:manifests:validate',
     description:
@@ -85,7 +87,8 @@ export function createManifestsValidateAction() {
               { file: relative, document: index },
               {
                 kubernetesId: ctx.input.kubernetesId,
-                allowedRegistries: ctx.input.allowedRegistries,
+                allowedRegistries:
+                  ctx.input.allowedRegistries ?? options.allowedRegistries,
               },
             ),
           );

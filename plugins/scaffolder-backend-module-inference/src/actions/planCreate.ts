@@ -161,7 +161,13 @@ export function createPlanCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
+      // the scaffolder validates inputs with the JSON schema but does not apply the zod defaults
+      const input = {
+        ...ctx.input,
+        precision: ctx.input.precision ?? 'bf16',
+        kvCacheDtype: ctx.input.kvCacheDtype ?? 'auto',
+        gpuType: ctx.input.gpuType ?? 'auto',
+      };
       const credentials = await ctx.getInitiatorCredentials();
       const pools = await availableGpuTypes(
         options.inference,
@@ -179,18 +185,38 @@ export function createPlanCreateAction(options: {
           } is not in the target clusters (they have ${present.join(', ')})`,
         );
       }
+      // one plan per GPU type, with tensor parallelism capped by the GPUs of that type's nodes
+      const types = input.gpuType === 'auto' ? present : [input.gpuType];
+      const gpusPerNode = (gpuType: string) =>
+        Math.max(
+          1,
+          ...pools
+            .filter(p => p.gpuType === gpuType)
+            .map(p => (p.nodes > 0 ? Math.floor(p.allocatable / p.nodes) : 8)),
+        );
       let plan: ModelServingPlan;
       try {
-        plan = planModelServing({
-          model: input.architecture ?? input.model,
-          precision: input.precision as WeightPrecision,
-          kvCacheDtype: input.kvCacheDtype,
-          maxModelLen: input.maxModelLen,
-          targetConcurrency: input.concurrency,
-          gpuTypes: input.gpuType === 'auto' ? present : [input.gpuType],
-          gpuMemoryUtilization: input.gpuMemoryUtilization,
-          prices: resolveGpuPrices(),
-        } as any);
+        const perType = types.map(gpuType =>
+          planModelServing({
+            model: input.architecture ?? input.model,
+            precision: input.precision as WeightPrecision,
+            kvCacheDtype: input.kvCacheDtype,
+            maxModelLen: input.maxModelLen,
+            targetConcurrency: input.concurrency,
+            gpuTypes: [gpuType],
+            gpuMemoryUtilization: input.gpuMemoryUtilization,
+            maxGpusPerNode: gpusPerNode(gpuType),
+            prices: resolveGpuPrices(),
+          } as any),
+        );
+        const plans = perType.flatMap(p => p.plans);
+        const fitting = plans
+          .filter(p => p.fits)
+          .sort(
+            (a, b) =>
+              (a.costPerHourUsd ?? Infinity) - (b.costPerHourUsd ?? Infinity),
+          );
+        plan = { ...perType[0], plans, recommendation: fitting[0] };
       } catch (error) {
         throw new InputError(
           error instanceof Error ? error.message : String(error),

@@ -69,13 +69,35 @@ describe('inference:quota:reserve', () => {
     expect(error.message).toBe(message);
   });
 
-  it('holds nothing in a dry run', async () => {
-    const inference = fakeInference();
+  it('holds nothing in a dry run, but says whether the quota would allow it', async () => {
+    const standing = {
+      owner: 'group:default/ml-chat',
+      gpuType: 'NVIDIA-H100-80GB-HBM3',
+      limit: 24,
+      used: 18,
+      reserved: 0,
+      overLimit: false,
+      workloads: [],
+    };
+    const inference = fakeInference({
+      getQuotaStandings: jest.fn(async () => [standing]),
+    });
     // the mock context of scaffolder-node-test-utils 0.3.14 drops isDryRun: set it afterwards
-    const ctx = { ...createMockActionContext({ input }), isDryRun: true };
-    await createQuotaReserveAction({ inference }).handler(ctx);
+    const fits = {
+      ...createMockActionContext({ input: { ...input, gpus: 6 } }),
+      isDryRun: true,
+    };
+    await createQuotaReserveAction({ inference }).handler(fits);
     expect(inference.reserveGpus).not.toHaveBeenCalled();
-    expect(ctx.output).toHaveBeenCalledWith('reservationId', 'dry-run');
+    expect(fits.output).toHaveBeenCalledWith('reservationId', 'dry-run');
+
+    const tooMany = { ...createMockActionContext({ input }), isDryRun: true };
+    await expect(
+      createQuotaReserveAction({ inference }).handler(tooMany),
+    ).rejects.toThrow(
+      'GPU quota of group:default/ml-chat for NVIDIA-H100-80GB-HBM3 would be exceeded: used 18 + reserved 0 + requested 8 = 26 > limit 24 (6 free)',
+    );
+    expect(inference.reserveGpus).not.toHaveBeenCalled();
   });
 
   it.each([

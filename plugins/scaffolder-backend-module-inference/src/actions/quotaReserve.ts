@@ -63,11 +63,43 @@ export function createQuotaReserveAction(options: {
       },
     },
     async handler(ctx) {
-      const input = { ...ctx.input, owner: toGroupRef(ctx.input.owner) };
+      // the scaffolder validates inputs with the JSON schema but does not apply the zod defaults
+      const input = {
+        ...ctx.input,
+        owner: toGroupRef(ctx.input.owner),
+        ttlSeconds: ctx.input.ttlSeconds ?? 1800,
+      };
+      const credentials = await ctx.getInitiatorCredentials();
       if (ctx.isDryRun) {
-        // a dry run must not hold GPUs: it reports what it would reserve
+        // a dry run must not hold GPUs: it checks the quota read-only and reports what it would reserve
+        const standings = await options.inference.getQuotaStandings(
+          input.owner,
+          { credentials },
+        );
+        const line = standings.find(s => s.gpuType === input.gpuType);
+        const limit = line?.limit ?? 0;
+        const used = line?.used ?? 0;
+        const reserved = line?.reserved ?? 0;
+        if (used + reserved + input.gpus > limit) {
+          throw new InputError(
+            line?.limit === undefined
+              ? `${input.owner} has no GPU quota for ${input.gpuType}; ask the platform team for one (requested ${input.gpus})`
+              : `GPU quota of ${input.owner} for ${
+                  input.gpuType
+                } would be exceeded: used ${used} + reserved ${reserved} + requested ${
+                  input.gpus
+                } = ${
+                  used + reserved + input.gpus
+                } > limit ${limit} (${Math.max(
+                  0,
+                  limit - used - reserved,
+                )} free)`,
+          );
+        }
         ctx.logger.info(
-          `Dry run: would reserve ${input.gpus} x ${input.gpuType} for ${input.owner}`,
+          `Dry run: would reserve ${input.gpus} x ${input.gpuType} for ${
+            input.owner
+          } (${limit - used - reserved} free)`,
         );
         ctx.output('reservationId', 'dry-run');
         ctx.output(
@@ -76,7 +108,6 @@ export function createQuotaReserveAction(options: {
         );
         return;
       }
-      const credentials = await ctx.getInitiatorCredentials();
       const reservation = await ctx.checkpoint({
         key: `inference-quota-reserve-${input.owner}-${input.gpuType}-${input.gpus}`,
         fn: async () => {

@@ -1,0 +1,42 @@
+export interface Config {
+  inference?: {
+    /** Serving images of the scaffolder templates. @visibility backend */
+    images?: {
+      /** Ask the registry for the digest of a tag when no pin exists (default false). @visibility backend */
+      resolveLive?: boolean;
+      /** How registries are reached. @visibility backend */
+      registries?: Array<{
+        /** Registry host of the image references, e.g. docker.io. @visibility backend */
+        host: string;
+        /** Host of a mirror serving the same repositories. @visibility backend */
+        mirror?: string;
+        /** Plain HTTP. @visibility backend */
+        insecure?: boolean;
+        /** @visibility backend */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      }>;
+      /** Digests pinned by the platform team, by repository and tag. @visibility backend */
+      pins?: Array<{
+        /** e.g. docker.io/vllm/vllm-openai @visibility backend */
+        repository: string;
+        /** @visibility backend */
+        tag: string;
+        /** sha256:<64 hex> @visibility backend */
+        digest: string;
+      }>;
+      /** Registries (host and path prefix) images may come from; any when empty. @visibility backend */
+      allowedRegistries?: string[];
+    };
+    /** Scaffolder settings. @visibility backend */
+    scaffolder?: {
+      /**
+       * Where inference:entity:register keeps the catalog-info.yaml of services applied without git; the catalog
+       * reads them as file locations.
+       * @visibility backend
+       */
+      catalogDirectory?: string;
+    };
+  };
+}

@@ -1,0 +1,178 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import inferencePlugin from '@inference-platform/plugin-inference-backend';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import yaml from 'yaml';
+import inferenceModule from '../index';
+
+// eslint-disable-next-line no-restricted-syntax -- tests run from source
+export const repoRoot = path.resolve(__dirname, '../../../..');
+
+/** The example catalog (teams, users, systems, services) the demo app loads. */
+export function exampleEntities() {
+  const dir = path.join(repoRoot, 'examples');
+  return fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f =>
+      parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d =>
+        d.toJS(),
+      ),
+    )
+    .filter((e: any) => e?.kind && e.kind !== 'Location')
+    .map((e: any) => ({
+      ...e,
+      metadata: { namespace: 'default', ...e.metadata },
+    }));
+}
+
+/** Who belongs to which team, from the example catalog's users. */
+function ownership(userRef: string): string[] {
+  const name = userRef.split('/')[1];
+  const user = exampleEntities().find(
+    (e: any) => e.kind === 'User' && e.metadata.name === name,
+  );
+  return [
+    userRef,
+    ...((user?.spec?.memberOf ?? []) as string[]).map(
+      g => `group:default/${g}`,
+    ),
+  ];
+}
+
+/**
+ * A backend with the real scaffolder, this module and the inference backend on the simulated clusters, as the app
+ * runs them; requests are made as `user` (a member of ml-chat by default).
+ */
+export async function startScaffolderBackend(options: {
+  sim: SimulatorHandle;
+  extraConfig?: Record<string, unknown>;
+}) {
+  const demoInference = yaml.parse(
+    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+  ).inference;
+  const { server } = await startTestBackend({
+    features: [
+      // static imports: jest in backend packages cannot run import()
+      scaffolderPlugin,
+      githubModule,
+      inferenceModule,
+      inferencePlugin,
+      catalogServiceMock.factory({ entities: exampleEntities() as any }),
+      mockServices.userInfo.mock({
+        getUserInfo: async (credentials: any) => ({
+          userEntityRef: credentials.principal.userEntityRef,
+          ownershipEntityRefs: ownership(credentials.principal.userEntityRef),
+        }),
+      }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: options.sim.clusters.map(c => ({
+                  name: c.name,
+                  url: c.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: c.token,
+                })),
+              },
+            ],
+          },
+          inference: {
+            ...demoInference,
+            metrics: { enabled: false },
+            scaffolder: {
+              catalogDirectory: fs.mkdtempSync(
+                path.join(os.tmpdir(), 'catalog-'),
+              ),
+            },
+            ...options.extraConfig,
+          },
+        },
+      }),
+    ],
+  });
+  return server;
+}
+
+/** The files of a template folder (template.yaml and skeleton/), as the dry-run API takes them. */
+export function templateFiles(name: string) {
+  const dir = path.join(repoRoot, 'templates', name);
+  const template = yaml.parse(
+    fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+  );
+  const directoryContents = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(e => e.isFile() && e.name !== 'template.yaml')
+    .map(e => {
+      const file = path.join(e.parentPath, e.name);
+      return {
+        path: path.relative(dir, file),
+        base64Content: fs.readFileSync(file).toString('base64'),
+      };
+    });
+  return { template, directoryContents };
+}
+
+/** Result of a template dry-run: the rendered files by path, the step outputs, the log. */
+export interface DryRun {
+  status: number;
+  error?: string;
+  files: Record<string, string>;
+  log: string[];
+  steps: Array<{ id: string; name: string }>;
+  output: Record<string, any>;
+}
+
+/** Runs a template through the scaffolder's dry-run API. */
+export async function dryRun(
+  server: any,
+  name: string,
+  values: Record<string, unknown>,
+  user = 'user:default/chen.wei',
+): Promise<DryRun> {
+  const { template, directoryContents } = templateFiles(name);
+  const res = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .set('Authorization', mockCredentials.user.header(user))
+    .send({ template, values, secrets: {}, directoryContents });
+  const files: Record<string, string> = {};
+  for (const file of res.body.directoryContents ?? []) {
+    files[file.path] = Buffer.from(file.base64Content, 'base64').toString(
+      'utf8',
+    );
+  }
+  const log: string[] = (res.body.log ?? []).map(
+    (l: any) => l.body?.message ?? '',
+  );
+  const failed = log.find(
+    line => /^(Error|InputError|Failed)/.test(line) || / failed/.test(line),
+  );
+  return {
+    status: res.status,
+    error:
+      res.status >= 400
+        ? res.body.error?.message ?? JSON.stringify(res.body)
+        : failed,
+    files,
+    log,
+    steps: res.body.steps ?? [],
+    output: res.body.output ?? {},
+  };
+}

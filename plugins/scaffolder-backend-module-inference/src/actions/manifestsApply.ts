@@ -1,0 +1,146 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterConnection } from '@inference-platform/plugin-inference-node';
+import { KubernetesObject } from '@kubernetes/client-node';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  applyManifests,
+  FIELD_MANAGER,
+  waitForRollout,
+} from '../cluster/applyManifests';
+import { dns1123Label } from './names';
+import { examples } from './manifestsApply.examples';
+
+async function readManifests(root: string): Promise<KubernetesObject[]> {
+  const entries = await fs.readdir(root, {
+    withFileTypes: true,
+    recursive: true,
+  });
+  const manifests: KubernetesObject[] = [];
+  for (const entry of entries
+    .filter(e => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    const text = await fs.readFile(
+      path.join(entry.parentPath, entry.name),
+      'utf8',
+    );
+    for (const doc of parseAllDocuments(text)) {
+      const value = doc.toJS();
+      if (
+        value?.apiVersion &&
+        value?.kind &&
+        !String(value.apiVersion).startsWith('backstage.io/')
+      ) {
+        manifests.push(value);
+      }
+    }
+  }
+  return manifests;
+}
+
+/**
+ * `inference:manifests:apply`: server-side applies the workspace's manifests to a configured cluster (field manager
+ * `backstage-inference`) and waits for the rollout, logging progress; a dry run asks the API server to validate only.
+ *
+ * @public
+ */
+export function createManifestsApplyAction(options: {
+  clusters: ClusterConnection[];
+}) {
+  return createTemplateAction({
+    id: 'inference:manifests:apply',
+    description: `Applies the workspace's Kubernetes manifests to a cluster with server-side apply (field manager ${FIELD_MANAGER}) and waits for Deployments and StatefulSets to roll out. For the demo and for teams without GitOps.`,
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z
+            .string()
+            .min(1)
+            .max(253)
+            .describe(
+              'A cluster of the configuration (kubernetes.clusterLocatorMethods)',
+            ),
+        namespace: z =>
+          dns1123Label(z, 'namespace').describe(
+            'Namespace of objects that do not name one',
+          ),
+        path: z =>
+          z
+            .string()
+            .default('.')
+            .describe('Folder inside the workspace with the manifests'),
+        waitForRollout: z => z.boolean().default(true),
+        timeoutSeconds: z => z.number().int().min(10).max(3600).default(600),
+      },
+      output: {
+        applied: z =>
+          z
+            .array(z.string())
+            .describe('kind/namespace/name of each applied object'),
+      },
+    },
+    async handler(ctx) {
+      const connection = options.clusters.find(
+        c => c.name === ctx.input.cluster,
+      );
+      if (!connection) {
+        throw new InputError(
+          `Unknown cluster ${ctx.input.cluster}; configured: ${
+            options.clusters.map(c => c.name).join(', ') || 'none'
+          }`,
+        );
+      }
+      const root = resolveSafeChildPath(
+        ctx.workspacePath,
+        ctx.input.path ?? '.',
+      );
+      const manifests = await readManifests(root);
+      if (manifests.length === 0)
+        throw new InputError(`No Kubernetes manifests under ${ctx.input.path}`);
+      const log = (message: string) => ctx.logger.info(message);
+      let applied: KubernetesObject[];
+      try {
+        applied = await applyManifests(connection, manifests, {
+          namespace: ctx.input.namespace,
+          dryRun: ctx.isDryRun,
+          log,
+        });
+      } catch (error: any) {
+        const body = error?.body
+          ? typeof error.body === 'string'
+            ? error.body
+            : JSON.stringify(error.body)
+          : '';
+        const message = (() => {
+          try {
+            return JSON.parse(body).message;
+          } catch {
+            return body || error?.message;
+          }
+        })();
+        throw new InputError(
+          `${ctx.input.cluster} refused the manifests: ${message}`,
+        );
+      }
+      ctx.output(
+        'applied',
+        applied.map(
+          o => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`,
+        ),
+      );
+      // zod defaults are not applied to action inputs: an absent flag means wait
+      if (ctx.isDryRun || ctx.input.waitForRollout === false) return;
+      await waitForRollout(connection, applied, {
+        timeoutMs: (ctx.input.timeoutSeconds ?? 600) * 1000,
+        log,
+        signal: ctx.signal,
+      });
+      log('Rollout complete');
+    },
+  });
+}

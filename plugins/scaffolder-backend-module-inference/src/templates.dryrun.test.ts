@@ -1,0 +1,278 @@
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
+import yaml from 'yaml';
+import {
+  dryRun,
+  startScaffolderBackend,
+} from './__testUtils__/scaffolderBackend';
+
+jest.setTimeout(180_000);
+
+const PIN = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+
+/**
+ * The vLLM template through the real scaffolder's dry-run API, with this module and the inference backend on the
+ * simulated demo clusters: every input combination renders manifests that validate, with the plan's numbers in them.
+ */
+describe('vllm-model-service template (dry run)', () => {
+  let sim: SimulatorHandle;
+  let server: any;
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: 'demo',
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
+      controlPort: false,
+    });
+    await sim.advance(180_000);
+    server = await startScaffolderBackend({
+      sim,
+      extraConfig: {
+        // enough quota for the matrix; the refusal case below needs ml-chat's H100 line as in the demo (24)
+        quotas: [
+          { owner: 'ml-chat', gpuType: 'NVIDIA-H100-80GB-HBM3', limit: 24 },
+          { owner: 'ml-chat', gpuType: 'NVIDIA-L4', limit: 8 },
+          { owner: 'ml-search', gpuType: 'NVIDIA-A100-SXM4-80GB', limit: 32 },
+          { owner: 'ml-search', gpuType: 'Tesla-T4', limit: 2 },
+        ],
+        images: {
+          resolveLive: false,
+          pins: [
+            {
+              repository: 'docker.io/vllm/vllm-openai',
+              tag: 'v0.10.1.1',
+              digest: PIN(1),
+            },
+            {
+              repository: 'docker.io/vllm/vllm-openai',
+              tag: 'v0.11.0',
+              digest: PIN(2),
+            },
+          ],
+        },
+      },
+    });
+    // the inference backend needs a moment to sync the simulated clusters
+    await new Promise(resolve => setTimeout(resolve, 3000));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  const base = {
+    name: 'faq-bot',
+    description: 'Answers FAQ',
+    owner: 'group:default/ml-chat',
+    system: 'ai-platform',
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    precision: 'bf16',
+    maxModelLen: 8192,
+    concurrency: 8,
+    ttftTargetMs: 800,
+    vllmVersion: '0.10.1.1',
+    gpuType: 'auto',
+    minReplicas: 1,
+    maxReplicas: 2,
+    autoscaling: 'keda-queue',
+    queueTarget: 5,
+    scaleToZero: false,
+    cluster: 'gpu-us-east',
+    namespace: 'ml-chat',
+    delivery: 'apply',
+  };
+
+  const docs = (files: Record<string, string>, file: string) =>
+    yaml
+      .parseAllDocuments(files[file])
+      .map(d => d.toJS())
+      .filter(Boolean);
+
+  const cases: Array<
+    [
+      string,
+      Record<string, unknown>,
+      { tp: number; gpuType?: RegExp; autoscaler: string },
+    ]
+  > = [
+    [
+      'Llama 3.1 8B, cheapest GPU, KEDA on queue depth',
+      {},
+      { tp: 1, autoscaler: 'ScaledObject' },
+    ],
+    [
+      'Llama 3.1 8B on L4 at 32k context (TP 2)',
+      { gpuType: 'NVIDIA-L4', maxModelLen: 32768, concurrency: 4 },
+      { tp: 2, gpuType: /^NVIDIA-L4$/, autoscaler: 'ScaledObject' },
+    ],
+    [
+      'Llama 3.1 70B on H100, scale to zero on KV-cache usage',
+      {
+        model: 'meta-llama/Llama-3.1-70B-Instruct',
+        gpuType: 'NVIDIA-H100-80GB-HBM3',
+        concurrency: 16,
+        autoscaling: 'keda-kv-cache',
+        scaleToZero: true,
+        maxReplicas: 1,
+      },
+      { tp: 4, gpuType: /^NVIDIA-H100/, autoscaler: 'ScaledObject' },
+    ],
+    [
+      'Qwen2.5 72B on A100 in eu-west, HPA fallback, published to git',
+      {
+        model: 'Qwen/Qwen2.5-72B-Instruct',
+        cluster: 'gpu-eu-west',
+        namespace: 'ml-search',
+        owner: 'group:default/ml-search',
+        maxModelLen: 32768,
+        concurrency: 40,
+        autoscaling: 'hpa',
+        delivery: 'git',
+        repoUrl: 'github.com?owner=acme&repo=reranker',
+        vllmVersion: '0.11.0',
+        maxReplicas: 1,
+      },
+      { tp: 8, gpuType: /^NVIDIA-A100/, autoscaler: 'HorizontalPodAutoscaler' },
+    ],
+  ];
+
+  it.each(cases)('%s', async (_title, overrides, expected) => {
+    const user =
+      overrides.owner === 'group:default/ml-search'
+        ? 'user:default/eli.novak'
+        : 'user:default/chen.wei';
+    const run = await dryRun(
+      server,
+      'vllm-model-service',
+      { ...base, ...overrides },
+      user,
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(200);
+
+    const [deployment] = docs(run.files, 'kubernetes/deployment.yaml');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.image).toMatch(
+      /^docker\.io\/vllm\/vllm-openai@sha256:[a-f0-9]{64}$/,
+    );
+    const tp = Number(
+      container.args[container.args.indexOf('--tensor-parallel-size') + 1],
+    );
+    expect(tp).toBe(expected.tp);
+    expect(container.resources.limits['nvidia.com/gpu']).toBe(String(tp));
+    expect(container.resources.requests['nvidia.com/gpu']).toBe(String(tp));
+    if (expected.gpuType)
+      expect(
+        deployment.spec.template.spec.nodeSelector['nvidia.com/gpu.product'],
+      ).toMatch(expected.gpuType);
+    expect(container.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    expect(container.startupProbe.failureThreshold).toBeGreaterThan(6);
+    expect(
+      deployment.spec.template.spec.volumes.some((v: any) => v.name === 'dshm'),
+    ).toBe(tp > 1);
+
+    const [autoscaler] = docs(run.files, 'kubernetes/autoscaler.yaml');
+    expect(autoscaler.kind).toBe(expected.autoscaler);
+    if (autoscaler.kind === 'ScaledObject') {
+      expect(autoscaler.spec.minReplicaCount).toBe(
+        overrides.scaleToZero ? 0 : 1,
+      );
+      expect(autoscaler.spec.triggers[0].metadata.query).toMatch(
+        overrides.autoscaling === 'keda-kv-cache'
+          ? /vllm:kv_cache_usage_perc/
+          : /sum\(vllm:num_requests_waiting\{namespace="ml-chat"/,
+      );
+    }
+    expect(docs(run.files, 'kubernetes/pdb.yaml')[0].kind).toBe(
+      'PodDisruptionBudget',
+    );
+    expect(docs(run.files, 'kubernetes/servicemonitor.yaml')[0].kind).toBe(
+      'ServiceMonitor',
+    );
+    expect(docs(run.files, 'kubernetes/pvc.yaml')[0].kind).toBe(
+      'PersistentVolumeClaim',
+    );
+
+    const [entity] = docs(run.files, 'catalog-info.yaml');
+    expect(entity.metadata.annotations['backstage.io/kubernetes-id']).toBe(
+      base.name,
+    );
+    expect(
+      JSON.parse(entity.metadata.annotations['inference-platform.io/plan'])
+        .tensorParallelSize,
+    ).toBe(tp);
+    expect(entity.spec.owner).toBe(overrides.owner ?? base.owner);
+
+    // the manifests passed schema and policy validation, and the delivery steps that support dry runs ran
+    expect(run.log.join('\n')).toMatch(
+      /manifest\(s\) in \d+ file\(s\) pass the platform policy/,
+    );
+    if ((overrides.delivery ?? 'apply') === 'apply') {
+      expect(run.log.join('\n')).toMatch(
+        /validated Deployment ml-chat\/faq-bot on gpu-us-east/,
+      );
+    }
+  });
+
+  it.each([
+    [
+      'a model that fits nowhere in the cluster',
+      {
+        model: 'meta-llama/Llama-3.1-70B-Instruct',
+        cluster: 'gpu-eu-west',
+        namespace: 'ml-search',
+        gpuType: 'Tesla-T4',
+        owner: 'group:default/ml-search',
+      },
+      /GPU type Tesla-T4|fits no GPU type of the target clusters/,
+    ],
+    [
+      'more GPUs than the team has quota for',
+      {
+        model: 'meta-llama/Llama-3.1-70B-Instruct',
+        gpuType: 'NVIDIA-H100-80GB-HBM3',
+        concurrency: 16,
+        maxReplicas: 4,
+      },
+      /GPU quota of group:default\/ml-chat for NVIDIA-H100-80GB-HBM3 would be exceeded: used 18 \+ reserved 0 \+ requested 16 = 34 > limit 24 \(6 free\)/,
+    ],
+    [
+      'an image version without a pinned digest',
+      { vllmVersion: '0.8.5' },
+      /No verified digest for docker\.io\/vllm\/vllm-openai:v0\.8\.5/,
+    ],
+  ] as Array<[string, Record<string, unknown>, RegExp]>)(
+    'refuses %s with a clear error',
+    async (_title, overrides, message) => {
+      const user =
+        overrides.owner === 'group:default/ml-search'
+          ? 'user:default/eli.novak'
+          : 'user:default/chen.wei';
+      const run = await dryRun(
+        server,
+        'vllm-model-service',
+        { ...base, ...overrides },
+        user,
+      );
+      expect(run.error ?? run.log.join('\n')).toMatch(message);
+    },
+  );
+
+  it.each([
+    [{ name: 'FAQ_Bot' }, /name/],
+    [{ namespace: 'ML Chat' }, /namespace/],
+    [{ maxModelLen: 10 }, /maxModelLen/],
+  ])(
+    'refuses the bad input %p before running anything',
+    async (overrides, field) => {
+      const run = await dryRun(server, 'vllm-model-service', {
+        ...base,
+        ...overrides,
+      });
+      expect(run.status).toBe(400);
+      expect(run.error).toMatch(field);
+    },
+  );
+});
