@@ -37,7 +37,7 @@ export const scaffolderModuleInference = createBackendModule({
         const images = readImageSettings(config);
         scaffolder.addActions(
           createPlanCreateAction({ inference }),
-          createImageResolveAction({ images }),
+          createImageResolveAction({ images, inference }),
           createQuotaReserveAction({ inference }),
           createQuotaReleaseAction({ inference }),
           createManifestsValidateAction({

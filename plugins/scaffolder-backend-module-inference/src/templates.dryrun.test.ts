@@ -36,6 +36,13 @@ describe('vllm-model-service template (dry run)', () => {
           { owner: 'ml-chat', gpuType: 'NVIDIA-L4', limit: 8 },
           { owner: 'ml-search', gpuType: 'NVIDIA-A100-SXM4-80GB', limit: 32 },
           { owner: 'ml-search', gpuType: 'Tesla-T4', limit: 2 },
+          { owner: 'ml-search', gpuType: 'NVIDIA-L4', limit: 8 },
+          {
+            owner: 'ml-vision',
+            gpuType: 'NVIDIA-A100-SXM4-80GB-MIG-1g.10gb',
+            limit: 7,
+          },
+          { owner: 'ml-vision', gpuType: 'Tesla-T4', limit: 4 },
         ],
         images: {
           resolveLive: false,
@@ -49,6 +56,26 @@ describe('vllm-model-service template (dry run)', () => {
               repository: 'docker.io/vllm/vllm-openai',
               tag: 'v0.11.0',
               digest: PIN(2),
+            },
+            {
+              repository: 'nvcr.io/nvidia/tritonserver',
+              tag: '25.01-py3',
+              digest: PIN(3),
+            },
+            {
+              repository: 'nvcr.io/nvidia/tritonserver',
+              tag: '24.08-py3',
+              digest: PIN(4),
+            },
+            {
+              repository: 'ghcr.io/huggingface/text-embeddings-inference',
+              tag: '89-1.9',
+              digest: PIN(5),
+            },
+            {
+              repository: 'ghcr.io/huggingface/text-embeddings-inference',
+              tag: 'turing-1.9',
+              digest: PIN(6),
             },
           ],
         },
@@ -94,18 +121,36 @@ describe('vllm-model-service template (dry run)', () => {
     [
       string,
       Record<string, unknown>,
-      { tp: number; gpuType?: RegExp; autoscaler: string },
+      {
+        tp: number;
+        gpuType: RegExp;
+        autoscaler: string;
+        minReplicas: number;
+        trigger: RegExp;
+      },
     ]
   > = [
     [
       'Llama 3.1 8B, cheapest GPU, KEDA on queue depth',
       {},
-      { tp: 1, autoscaler: 'ScaledObject' },
+      {
+        tp: 1,
+        gpuType: /\S/,
+        autoscaler: 'ScaledObject',
+        minReplicas: 1,
+        trigger: /sum\(vllm:num_requests_waiting\{namespace="ml-chat"/,
+      },
     ],
     [
       'Llama 3.1 8B on L4 at 32k context (TP 2)',
       { gpuType: 'NVIDIA-L4', maxModelLen: 32768, concurrency: 4 },
-      { tp: 2, gpuType: /^NVIDIA-L4$/, autoscaler: 'ScaledObject' },
+      {
+        tp: 2,
+        gpuType: /^NVIDIA-L4$/,
+        autoscaler: 'ScaledObject',
+        minReplicas: 1,
+        trigger: /sum\(vllm:num_requests_waiting\{namespace="ml-chat"/,
+      },
     ],
     [
       'Llama 3.1 70B on H100, scale to zero on KV-cache usage',
@@ -117,7 +162,13 @@ describe('vllm-model-service template (dry run)', () => {
         scaleToZero: true,
         maxReplicas: 1,
       },
-      { tp: 4, gpuType: /^NVIDIA-H100/, autoscaler: 'ScaledObject' },
+      {
+        tp: 4,
+        gpuType: /^NVIDIA-H100/,
+        autoscaler: 'ScaledObject',
+        minReplicas: 0,
+        trigger: /vllm:kv_cache_usage_perc/,
+      },
     ],
     [
       'Qwen2.5 72B on A100 in eu-west, HPA fallback, published to git',
@@ -134,7 +185,13 @@ describe('vllm-model-service template (dry run)', () => {
         vllmVersion: '0.11.0',
         maxReplicas: 1,
       },
-      { tp: 8, gpuType: /^NVIDIA-A100/, autoscaler: 'HorizontalPodAutoscaler' },
+      {
+        tp: 8,
+        gpuType: /^NVIDIA-A100/,
+        autoscaler: 'HorizontalPodAutoscaler',
+        minReplicas: 1,
+        trigger: /^no KEDA trigger$/,
+      },
     ],
   ];
 
@@ -163,10 +220,9 @@ describe('vllm-model-service template (dry run)', () => {
     expect(tp).toBe(expected.tp);
     expect(container.resources.limits['nvidia.com/gpu']).toBe(String(tp));
     expect(container.resources.requests['nvidia.com/gpu']).toBe(String(tp));
-    if (expected.gpuType)
-      expect(
-        deployment.spec.template.spec.nodeSelector['nvidia.com/gpu.product'],
-      ).toMatch(expected.gpuType);
+    expect(
+      deployment.spec.template.spec.nodeSelector['nvidia.com/gpu.product'],
+    ).toMatch(expected.gpuType);
     expect(container.terminationMessagePolicy).toBe('FallbackToLogsOnError');
     expect(container.startupProbe.failureThreshold).toBeGreaterThan(6);
     expect(
@@ -175,16 +231,12 @@ describe('vllm-model-service template (dry run)', () => {
 
     const [autoscaler] = docs(run.files, 'kubernetes/autoscaler.yaml');
     expect(autoscaler.kind).toBe(expected.autoscaler);
-    if (autoscaler.kind === 'ScaledObject') {
-      expect(autoscaler.spec.minReplicaCount).toBe(
-        overrides.scaleToZero ? 0 : 1,
-      );
-      expect(autoscaler.spec.triggers[0].metadata.query).toMatch(
-        overrides.autoscaling === 'keda-kv-cache'
-          ? /vllm:kv_cache_usage_perc/
-          : /sum\(vllm:num_requests_waiting\{namespace="ml-chat"/,
-      );
-    }
+    expect(autoscaler.spec.minReplicaCount ?? autoscaler.spec.minReplicas).toBe(
+      expected.minReplicas,
+    );
+    expect(
+      autoscaler.spec.triggers?.[0]?.metadata.query ?? 'no KEDA trigger',
+    ).toMatch(expected.trigger);
     expect(docs(run.files, 'kubernetes/pdb.yaml')[0].kind).toBe(
       'PodDisruptionBudget',
     );
@@ -209,11 +261,10 @@ describe('vllm-model-service template (dry run)', () => {
     expect(run.log.join('\n')).toMatch(
       /manifest\(s\) in \d+ file\(s\) pass the platform policy/,
     );
-    if ((overrides.delivery ?? 'apply') === 'apply') {
-      expect(run.log.join('\n')).toMatch(
-        /validated Deployment ml-chat\/faq-bot on gpu-us-east/,
-      );
-    }
+    // only the apply delivery validates the objects against the cluster's API server
+    expect(/validated Deployment \S+ on gpu-/.test(run.log.join('\n'))).toBe(
+      (overrides.delivery ?? 'apply') === 'apply',
+    );
   });
 
   it.each([
@@ -275,4 +326,167 @@ describe('vllm-model-service template (dry run)', () => {
       expect(run.error).toMatch(field);
     },
   );
+
+  describe('triton-inference-service', () => {
+    const triton = {
+      name: 'image-tagger',
+      owner: 'group:default/ml-vision',
+      system: 'ai-platform',
+      modelName: 'resnet50',
+      modelRepository: 'pvc://model-store/vision',
+      tritonVersion: '25.01',
+      gpuType: 'NVIDIA-A100-SXM4-80GB-MIG-1g.10gb',
+      minReplicas: 1,
+      maxReplicas: 3,
+      scaleOn: 'queue-time',
+      queueTargetMs: 50,
+      cluster: 'gpu-eu-west',
+      namespace: 'ml-vision',
+      delivery: 'apply',
+    };
+
+    it('serves from a PVC model repository on a MIG slice, scaled on queue time', async () => {
+      const run = await dryRun(
+        server,
+        'triton-inference-service',
+        triton,
+        'user:default/gus.larsen',
+      );
+      expect(run.error).toBeUndefined();
+      const [deployment] = docs(run.files, 'kubernetes/deployment.yaml');
+      const pod = deployment.spec.template.spec;
+      expect(pod.nodeSelector['nvidia.com/gpu.product']).toBe(
+        'NVIDIA-A100-SXM4-80GB',
+      );
+      expect(pod.containers[0].resources.limits['nvidia.com/mig-1g.10gb']).toBe(
+        '1',
+      );
+      expect(pod.containers[0].image).toMatch(
+        /^nvcr\.io\/nvidia\/tritonserver@sha256:/,
+      );
+      expect(pod.containers[0].args).toContain(
+        '--model-repository=/models/vision',
+      );
+      expect(pod.volumes[0].persistentVolumeClaim.claimName).toBe(
+        'model-store',
+      );
+      const [scaledObject] = docs(run.files, 'kubernetes/scaledobject.yaml');
+      expect(scaledObject.spec.triggers[0].metadata.query).toMatch(
+        /rate\(nv_inference_queue_duration_us/,
+      );
+      expect(scaledObject.spec.triggers[0].metadata.threshold).toBe('50000');
+    });
+
+    it('serves from object storage on a whole T4, scaled on pending requests', async () => {
+      const run = await dryRun(
+        server,
+        'triton-inference-service',
+        {
+          ...triton,
+          modelRepository: 's3://models/vision',
+          gpuType: 'Tesla-T4',
+          scaleOn: 'pending-requests',
+          tritonVersion: '24.08',
+        },
+        'user:default/gus.larsen',
+      );
+      expect(run.error).toBeUndefined();
+      const [deployment] = docs(run.files, 'kubernetes/deployment.yaml');
+      expect(
+        deployment.spec.template.spec.containers[0].resources.limits[
+          'nvidia.com/gpu'
+        ],
+      ).toBe('1');
+      expect(deployment.spec.template.spec.containers[0].args).toContain(
+        '--model-repository=s3://models/vision',
+      );
+      expect(
+        docs(run.files, 'kubernetes/scaledobject.yaml')[0].spec.triggers[0]
+          .metadata.query,
+      ).toMatch(/nv_inference_pending_request_count/);
+    });
+  });
+
+  describe('text-embeddings-service', () => {
+    it.each([
+      ['NVIDIA-L4', 'gpu-us-east', '89-1.9'],
+      ['Tesla-T4', 'gpu-eu-west', 'turing-1.9'],
+    ])('runs the TEI build for %s', async (gpuType, cluster, tag) => {
+      const run = await dryRun(
+        server,
+        'text-embeddings-service',
+        {
+          name: 'doc-embedder',
+          owner: 'group:default/ml-search',
+          system: 'ai-platform',
+          model: 'BAAI/bge-large-en-v1.5',
+          maxBatchTokens: 16384,
+          gpuType,
+          minReplicas: 1,
+          maxReplicas: 2,
+          requestsPerReplica: 40,
+          cluster,
+          namespace: 'ml-search',
+          delivery: 'apply',
+        },
+        'user:default/eli.novak',
+      );
+      expect(run.error).toBeUndefined();
+      const [deployment] = docs(run.files, 'kubernetes/deployment.yaml');
+      expect(deployment.spec.template.spec.containers[0].image).toMatch(
+        /^ghcr\.io\/huggingface\/text-embeddings-inference@sha256:/,
+      );
+      expect(run.log.join('\n')).toMatch(
+        new RegExp(`text-embeddings-inference:${tag}`),
+      );
+      expect(
+        docs(run.files, 'kubernetes/scaledobject.yaml')[0].spec.triggers[0]
+          .metadata.query,
+      ).toMatch(/te_request_count/);
+    });
+  });
+
+  describe('gpu-node-pool', () => {
+    it('renders a tainted, GPU-limited NodePool that only drops empty nodes, and the team ResourceQuota', async () => {
+      const run = await dryRun(
+        server,
+        'gpu-node-pool',
+        {
+          name: 'l4-inference',
+          gpuType: 'NVIDIA-L4',
+          instanceGpuName: 'l4',
+          gpuCounts: ['1', '4'],
+          capacityTypes: ['on-demand'],
+          gpuLimit: 16,
+          nodeClass: 'gpu',
+          consolidateAfter: '30m',
+          expireAfter: '720h',
+          team: 'group:default/ml-batch',
+          teamNamespace: 'ml-batch',
+          teamGpus: 8,
+          cluster: 'gpu-batch',
+          delivery: 'apply',
+        },
+        'user:default/ana.ruiz',
+      );
+      expect(run.error).toBeUndefined();
+      const [nodePool] = docs(run.files, 'kubernetes/nodepool.yaml');
+      expect(nodePool.spec.template.spec.taints).toEqual([
+        { key: 'nvidia.com/gpu', effect: 'NoSchedule' },
+      ]);
+      expect(nodePool.spec.limits['nvidia.com/gpu']).toBe(16);
+      expect(nodePool.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+      expect(
+        nodePool.spec.template.metadata.labels['nvidia.com/gpu.product'],
+      ).toBe('NVIDIA-L4');
+      expect(
+        docs(run.files, 'kubernetes/resourcequota.yaml')[0].spec.hard[
+          'requests.nvidia.com/gpu'
+        ],
+      ).toBe('8');
+      expect(run.log.join('\n')).toMatch(
+        /validated NodePool l4-inference on gpu-batch/,
+      );
+    });
+  });
 });

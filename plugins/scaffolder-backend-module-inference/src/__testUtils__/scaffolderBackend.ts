@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the tests run the real inference backend next to the scaffolder
 import inferencePlugin from '@inference-platform/plugin-inference-backend';
 import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import fs from 'node:fs';

@@ -9,6 +9,7 @@ import {
   parseImageReference,
   ServingImage,
 } from '@inference-platform/plugin-inference-common';
+import { InferenceService } from '@inference-platform/plugin-inference-node';
 import { ImageSettings } from '../images/imageConfig';
 import { resolveDigest } from '../registry/resolveDigest';
 import { examples } from './imageResolve.examples';
@@ -60,7 +61,11 @@ function splitRepository(repository: string): {
  *
  * @public
  */
-export function createImageResolveAction(options: { images: ImageSettings }) {
+export function createImageResolveAction(options: {
+  images: ImageSettings;
+  /** To look up the driver of the target pool when the template does not pass one. */
+  inference?: InferenceService;
+}) {
   const settings = options.images;
   return createTemplateAction({
     id: 'inference:image:resolve',
@@ -97,6 +102,14 @@ export function createImageResolveAction(options: { images: ImageSettings }) {
             .regex(/^\d+(\.\d+){0,2}$/)
             .optional()
             .describe('NVIDIA driver of the target nodes'),
+        cluster: z =>
+          z
+            .string()
+            .max(253)
+            .optional()
+            .describe(
+              'Without driverVersion: the cluster whose pool of gpuType gives the driver',
+            ),
         resolveLive: z =>
           z
             .boolean()
@@ -114,8 +127,31 @@ export function createImageResolveAction(options: { images: ImageSettings }) {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const gpu = input.gpuType ? findGpu(input.gpuType) : undefined;
+      const input = { ...ctx.input };
+      // MIG slices (`<product>-MIG-<profile>`) run the image of their GPU
+      const baseProduct = input.gpuType?.replace(/-MIG-.*$/, '');
+      const gpu = baseProduct ? findGpu(baseProduct) : undefined;
+      if (
+        !input.driverVersion &&
+        input.cluster &&
+        input.gpuType &&
+        options.inference
+      ) {
+        const clusters = await options.inference.getClusters({
+          credentials: await ctx.getInitiatorCredentials(),
+        });
+        const pool = clusters
+          .find(c => c.name === input.cluster)
+          ?.capacity?.pools.find(
+            p => p.gpuType === input.gpuType || p.gpuType === baseProduct,
+          );
+        if (!pool) {
+          throw new InputError(
+            `Cluster ${input.cluster} has no ${input.gpuType} node pool`,
+          );
+        }
+        input.driverVersion = pool.driverVersion;
+      }
       const catalogImage = selectCatalogImage(
         input.runtime,
         input.version,
@@ -238,6 +274,9 @@ export function createImageResolveAction(options: { images: ImageSettings }) {
       }
 
       const image = `${repository}@${digest}`;
+      ctx.logger.info(
+        `Pinned ${repository}:${tag} as ${image} (digest from ${digestSource})`,
+      );
       ctx.output('image', image);
       ctx.output('repository', repository);
       ctx.output('digest', digest);

@@ -111,11 +111,9 @@ export function createManifestsApplyAction(options: {
           log,
         });
       } catch (error: any) {
-        const body = error?.body
-          ? typeof error.body === 'string'
-            ? error.body
-            : JSON.stringify(error.body)
-          : '';
+        let body = '';
+        if (typeof error?.body === 'string') body = error.body;
+        else if (error?.body) body = JSON.stringify(error.body);
         const message = (() => {
           try {
             return JSON.parse(body).message;
