@@ -28,6 +28,13 @@ export interface Config {
       }>;
       /** Registries (host and path prefix) images may come from; any when empty. @visibility backend */
       allowedRegistries?: string[];
+      /**
+       * Accept an image whose CUDA is newer than the node driver supports when the GPU is a data-center part that can
+       * load NVIDIA's forward-compatibility package (default false: such an image is refused, since the container
+       * runtime rejects it unless the image carries cuda-compat).
+       * @visibility backend
+       */
+      allowForwardCompatibility?: boolean;
     };
     /** Scaffolder settings. @visibility backend */
     scaffolder?: {

@@ -14,6 +14,10 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+// services the inference templates applied without git (inference.scaffolder.catalogDirectory)
+backend.add(
+  import('@inference-platform/plugin-catalog-backend-module-inference'),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);

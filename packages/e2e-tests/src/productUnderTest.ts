@@ -136,6 +136,10 @@ export async function startProduct(
         APP_BASE_URL: baseUrl,
         SQLITE_DIRECTORY: sqliteDir,
         INFERENCE_API_TOKEN: token,
+        // the simulator's registry mirror answers the templates' digest lookups
+        SIMULATOR_REGISTRY: new URL(simulator.controlUrl!).host,
+        // services created from templates in a test stay out of the repository's data folder
+        INFERENCE_CATALOG_DIRECTORY: path.join(sqliteDir, 'catalog'),
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -170,6 +174,30 @@ export async function startProduct(
     throw error;
   }
   return { baseUrl, simulator, token, logs: () => output, stop };
+}
+
+/**
+ * Waits until the catalog has ingested an entity (`kind:namespace/name`). Opening an entity page earlier shows
+ * "Entity not found", and its 404 lands in the browser console the tests check.
+ */
+export async function waitForEntity(
+  product: Pick<RunningProduct, 'baseUrl' | 'token'>,
+  entityRef: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const [kind, rest] = entityRef.split(':');
+  const [namespace, name] = rest.split('/');
+  const url = `${product.baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`;
+  await waitFor(
+    async () =>
+      (
+        await fetch(url, {
+          headers: { Authorization: `Bearer ${product.token}` },
+        }).catch(() => undefined)
+      )?.ok ?? false,
+    timeoutMs,
+    1_000,
+  );
 }
 
 /** Polls `check` until it returns true or the timeout passes. */

@@ -7,6 +7,7 @@ import {
   buildAppIfStale,
   RunningProduct,
   startProduct,
+  waitForEntity,
 } from './productUnderTest';
 
 jest.setTimeout(240_000);
@@ -24,6 +25,7 @@ describeIfChromium(
     beforeAll(async () => {
       buildAppIfStale();
       product = await startProduct();
+      await waitForEntity(product, 'component:default/support-chat-llm');
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
       page.on('console', message => {

@@ -45,6 +45,7 @@ export const scaffolderModuleInference = createBackendModule({
           }),
           createManifestsApplyAction({
             clusters: readClusterConnections(config),
+            inference,
           }),
           createEntityRegisterAction({
             catalog,

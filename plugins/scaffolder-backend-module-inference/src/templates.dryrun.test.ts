@@ -58,6 +58,11 @@ describe('vllm-model-service template (dry run)', () => {
               digest: PIN(2),
             },
             {
+              repository: 'docker.io/vllm/vllm-openai',
+              tag: 'v0.22.0',
+              digest: PIN(7),
+            },
+            {
               repository: 'nvcr.io/nvidia/tritonserver',
               tag: '25.01-py3',
               digest: PIN(3),
@@ -288,6 +293,11 @@ describe('vllm-model-service template (dry run)', () => {
         maxReplicas: 4,
       },
       /GPU quota of group:default\/ml-chat for NVIDIA-H100-80GB-HBM3 would be exceeded: used 18 \+ reserved 0 \+ requested 16 = 34 > limit 24 \(6 free\)/,
+    ],
+    [
+      'an image whose CUDA the driver of the pool cannot run',
+      { vllmVersion: '0.22.0', gpuType: 'NVIDIA-H100-80GB-HBM3' },
+      /vllm-openai:v0\.22\.0 \(CUDA 13\.0\) cannot run on driver 570\.124\.06: /,
     ],
     [
       'an image version without a pinned digest',

@@ -4,6 +4,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogTemplateModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogInferenceModule from '@inference-platform/plugin-catalog-backend-module-inference';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the tests run the real inference backend next to the scaffolder
@@ -54,11 +58,13 @@ function ownership(userRef: string): string[] {
 
 /**
  * A backend with the real scaffolder, this module and the inference backend on the simulated clusters, as the app
- * runs them; requests are made as `user` (a member of ml-chat by default).
+ * runs them; requests are made as `user` (a member of ml-chat by default). The catalog is a fixed in-memory one, or
+ * with `realCatalog` the catalog backend reading the example and template locations, so registered entities appear.
  */
 export async function startScaffolderBackend(options: {
   sim: SimulatorHandle;
   extraConfig?: Record<string, unknown>;
+  realCatalog?: boolean;
 }) {
   const demoInference = yaml.parse(
     fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
@@ -70,7 +76,15 @@ export async function startScaffolderBackend(options: {
       githubModule,
       inferenceModule,
       inferencePlugin,
-      catalogServiceMock.factory({ entities: exampleEntities() as any }),
+      ...(options.realCatalog
+        ? // the real scheduler, so the catalog links and the ledger janitor run periodically as in the app
+          [
+            catalogPlugin,
+            catalogTemplateModule,
+            catalogInferenceModule,
+            schedulerServiceFactory,
+          ]
+        : [catalogServiceMock.factory({ entities: exampleEntities() as any })]),
       mockServices.userInfo.mock({
         getUserInfo: async (credentials: any) => ({
           userEntityRef: credentials.principal.userEntityRef,
@@ -81,6 +95,26 @@ export async function startScaffolderBackend(options: {
         data: {
           backend: {
             database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          catalog: {
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'System',
+                  'Domain',
+                  'API',
+                  'Resource',
+                  'Location',
+                  'Group',
+                  'User',
+                  'Template',
+                ],
+              },
+            ],
+            locations: ['examples/all.yaml', 'templates/all.yaml'].map(
+              file => ({ type: 'file', target: path.join(repoRoot, file) }),
+            ),
           },
           kubernetes: {
             clusterLocatorMethods: [
@@ -102,6 +136,7 @@ export async function startScaffolderBackend(options: {
               catalogDirectory: fs.mkdtempSync(
                 path.join(os.tmpdir(), 'catalog-'),
               ),
+              catalogPollSeconds: 1,
             },
             ...options.extraConfig,
           },

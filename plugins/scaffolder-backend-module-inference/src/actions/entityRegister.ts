@@ -9,7 +9,8 @@ import yaml from 'yaml';
 
 /**
  * `inference:entity:register`: for services applied without a git repository, keeps their catalog-info.yaml in the
- * platform's catalog directory and registers it as a `file` location, so the entity appears at once.
+ * platform's catalog directory, which the catalog module of this suite serves as entities, and waits until the
+ * catalog has the entity so the template's link works.
  *
  * @public
  */
@@ -33,6 +34,16 @@ export function createEntityRegisterAction(options: {
     schema: {
       input: {
         catalogInfoPath: z => z.string().default('catalog-info.yaml'),
+        waitSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(600)
+            .optional()
+            .describe(
+              'How long to wait for the catalog to serve the entity (default 60)',
+            ),
       },
       output: {
         entityRef: z => z.string(),
@@ -76,24 +87,29 @@ export function createEntityRegisterAction(options: {
         return;
       }
       await fs.mkdir(directory, { recursive: true });
-      await fs.writeFile(target, text);
+      // write then rename, so the catalog module never reads a half-written file
+      await fs.writeFile(`${target}.tmp`, text);
+      await fs.rename(`${target}.tmp`, target);
+      ctx.logger.info(
+        `Wrote ${target}; waiting for the catalog to serve ${entityRef}`,
+      );
+
       const credentials = await ctx.getInitiatorCredentials();
-      try {
-        await options.catalog.addLocation(
-          { type: 'file', target },
-          { credentials },
-        );
-        ctx.logger.info(`Registered ${entityRef} (location file:${target})`);
-      } catch (error: any) {
-        if (error?.name !== 'ConflictError') throw error;
-        // registered before (a re-run): the catalog re-reads the updated file on its next pass
-        await options.catalog
-          .refreshEntity(entityRef, { credentials })
-          .catch(() => {});
-        ctx.logger.info(
-          `${entityRef} was registered already; its file is updated`,
-        );
+      const deadline = Date.now() + (ctx.input.waitSeconds ?? 60) * 1000;
+      for (;;) {
+        const found = await options.catalog
+          .getEntityByRef(entityRef, { credentials })
+          .catch(() => undefined);
+        if (found) {
+          ctx.logger.info(`Registered ${entityRef}`);
+          return;
+        }
+        if (Date.now() > deadline || ctx.signal?.aborted) break;
+        await new Promise(resolve => setTimeout(resolve, 1000));
       }
+      ctx.logger.warn(
+        `${entityRef} is not in the catalog yet: is @inference-platform/plugin-catalog-backend-module-inference installed and reading ${options.catalogDirectory}?`,
+      );
     },
   });
 }

@@ -12,6 +12,7 @@ const noSettings: ImageSettings = {
   registries: [],
   pins: [],
   allowedRegistries: [],
+  allowForwardCompatibility: false,
 };
 
 async function run(settings: ImageSettings, input: Record<string, unknown>) {
@@ -84,26 +85,47 @@ describe('inference:image:resolve', () => {
     );
   });
 
-  it('lets a data-center GPU run a newer CUDA major through the forward-compatibility package, and says so', async () => {
-    const out = await run(
-      {
-        ...noSettings,
-        pins: [
-          {
-            repository: 'docker.io/vllm/vllm-openai',
-            tag: 'v0.22.0',
-            digest: PIN,
-          },
-        ],
-      },
-      {
-        runtime: 'vllm',
-        version: '0.22.0',
-        gpuType: 'NVIDIA-L4',
-        driverVersion: '550.54.15',
-      },
-    );
-    expect(out.compatibility).toMatch(/^needs-forward-compat: /);
+  describe('an image that needs the CUDA forward-compatibility package (data-center GPU, older driver)', () => {
+    const settings = {
+      ...noSettings,
+      pins: [
+        {
+          repository: 'docker.io/vllm/vllm-openai',
+          tag: 'v0.22.0',
+          digest: PIN,
+        },
+      ],
+    };
+    const input = {
+      runtime: 'vllm',
+      version: '0.22.0',
+      gpuType: 'NVIDIA-L4',
+      driverVersion: '550.54.15',
+    };
+
+    it('is refused by default, naming the driver that would run it', async () => {
+      const error = await run(settings, input).catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toMatch(
+        /v0\.22\.0 \(CUDA 13\.0\) cannot run on driver 550\.54\.15: .*forward-compatibility/,
+      );
+    });
+
+    it('is accepted when the platform allows forward compatibility, and says so', async () => {
+      const out = await run(
+        { ...settings, allowForwardCompatibility: true },
+        input,
+      );
+      expect(out.compatibility).toMatch(/^needs-forward-compat: /);
+    });
+
+    it('is accepted when the template asks for it', async () => {
+      const out = await run(settings, {
+        ...input,
+        allowForwardCompatibility: true,
+      });
+      expect(out.compatibility).toMatch(/^needs-forward-compat: /);
+    });
   });
 
   it.each([

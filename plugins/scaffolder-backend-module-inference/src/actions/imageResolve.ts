@@ -115,6 +115,13 @@ export function createImageResolveAction(options: {
             .boolean()
             .optional()
             .describe('Ask the registry for the current digest of the tag'),
+        allowForwardCompatibility: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Accept a CUDA newer than the driver on data-center GPUs through the forward-compatibility package (default: inference.images.allowForwardCompatibility)',
+            ),
       },
       output: {
         image: z => z.string().describe('repository@sha256:…'),
@@ -262,7 +269,13 @@ export function createImageResolveAction(options: {
             : undefined,
           imageMinComputeCapability: catalogImage.minComputeCapability,
         });
-        if (result.status === 'incompatible') {
+        const forwardCompatRefused =
+          result.status === 'needs-forward-compat' &&
+          !(
+            input.allowForwardCompatibility ??
+            settings.allowForwardCompatibility
+          );
+        if (result.status === 'incompatible' || forwardCompatRefused) {
           throw new InputError(
             `${repository}:${tag} (CUDA ${catalogImage.cudaVersion}) cannot run on driver ${input.driverVersion}: ${result.reason}`,
           );

@@ -1,7 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterConnection } from '@inference-platform/plugin-inference-node';
+import {
+  ClusterConnection,
+  InferenceService,
+} from '@inference-platform/plugin-inference-node';
 import { KubernetesObject } from '@kubernetes/client-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -49,6 +52,7 @@ async function readManifests(root: string): Promise<KubernetesObject[]> {
  */
 export function createManifestsApplyAction(options: {
   clusters: ClusterConnection[];
+  inference?: InferenceService;
 }) {
   return createTemplateAction({
     id: 'inference:manifests:apply',
@@ -76,6 +80,14 @@ export function createManifestsApplyAction(options: {
             .describe('Folder inside the workspace with the manifests'),
         waitForRollout: z => z.boolean().default(true),
         timeoutSeconds: z => z.number().int().min(10).max(3600).default(600),
+        reservationId: z =>
+          z
+            .string()
+            .max(64)
+            .optional()
+            .describe(
+              'A reservation from inference:quota:reserve to give back when the cluster refuses the manifests',
+            ),
       },
       output: {
         applied: z =>
@@ -85,6 +97,21 @@ export function createManifestsApplyAction(options: {
       },
     },
     async handler(ctx) {
+      /** Gives the GPUs back when nothing was deployed; returns a note for the error message. */
+      const releaseOnFailure = async (context: typeof ctx) => {
+        const id = context.input.reservationId;
+        if (!id || context.isDryRun || !options.inference) return '';
+        try {
+          const { state } = await options.inference.releaseReservation(id, {
+            credentials: await context.getInitiatorCredentials(),
+          });
+          return ` (reservation ${id} ${state})`;
+        } catch (error) {
+          return ` (reservation ${id} could not be released: ${
+            (error as Error).message
+          }; it expires unconfirmed)`;
+        }
+      };
       const connection = options.clusters.find(
         c => c.name === ctx.input.cluster,
       );
@@ -121,8 +148,9 @@ export function createManifestsApplyAction(options: {
             return body || error?.message;
           }
         })();
+        const released = await releaseOnFailure(ctx);
         throw new InputError(
-          `${ctx.input.cluster} refused the manifests: ${message}`,
+          `${ctx.input.cluster} refused the manifests: ${message}${released}`,
         );
       }
       ctx.output(

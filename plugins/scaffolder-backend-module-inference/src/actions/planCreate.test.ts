@@ -56,6 +56,77 @@ describe('inference:plan:create', () => {
     expect(outputs.driverVersion).toMatch(/^5\d\d\./);
   });
 
+  describe("'auto' for a team", () => {
+    const standing = (gpuType: string, limit: number, used = 0) => ({
+      owner: 'group:default/ml-chat',
+      gpuType,
+      limit,
+      used,
+      reserved: 0,
+      headroom: limit - used,
+      overLimit: false,
+      workloads: [],
+    });
+    const small = {
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      maxModelLen: 8192,
+      concurrency: 4,
+      gpuType: 'auto',
+      clusters: ['gpu-us-east'],
+      owner: 'group:default/ml-chat',
+    };
+
+    it('passes over a cheaper GPU type the team has no quota for', async () => {
+      const withQuota = createPlanCreateAction({
+        inference: fakeInference({
+          getQuotaStandings: jest.fn(async () => [
+            standing('NVIDIA-H100-80GB-HBM3', 24, 18),
+          ]),
+        }),
+      });
+      const ctx = createMockActionContext({ input: small as any });
+      await withQuota.handler(ctx);
+      const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+      expect(outputs.gpuType).toBe('NVIDIA-H100-80GB-HBM3');
+      expect(outputs.reason).toMatch(
+        /NVIDIA-L4 fits at \$[\d.]+\/h \(group:default\/ml-chat has no quota for it\)/,
+      );
+    });
+
+    it('counts the autoscaler ceiling against the headroom', async () => {
+      const plan = createPlanCreateAction({
+        inference: fakeInference({
+          getQuotaStandings: jest.fn(async () => [
+            standing('NVIDIA-L4', 4),
+            standing('NVIDIA-H100-80GB-HBM3', 24),
+          ]),
+        }),
+      });
+      const pick = async (quotaReplicas: number) => {
+        const ctx = createMockActionContext({
+          input: { ...small, quotaReplicas } as any,
+        });
+        await plan.handler(ctx);
+        return Object.fromEntries((ctx.output as jest.Mock).mock.calls).gpuType;
+      };
+      expect(await pick(4)).toBe('NVIDIA-L4');
+      // 5 replicas of one L4 would need 5 of the 4 L4s the team has
+      expect(await pick(5)).toBe('NVIDIA-H100-80GB-HBM3');
+    });
+
+    it('keeps the cheapest type, with a warning, when the team has quota for none', async () => {
+      const plan = createPlanCreateAction({ inference: fakeInference() });
+      const ctx = createMockActionContext({ input: small as any });
+      const warn = jest.spyOn(ctx.logger, 'warn');
+      await plan.handler(ctx);
+      const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+      expect(outputs.gpuType).toBe('NVIDIA-L4');
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/No fitting GPU type has quota headroom/),
+      );
+    });
+  });
+
   it('refuses a model that fits nowhere, saying why per GPU type', async () => {
     const error = await run({
       model: 'meta-llama/Llama-3.1-405B-Instruct',

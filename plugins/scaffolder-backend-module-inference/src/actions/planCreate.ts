@@ -141,6 +141,24 @@ export function createPlanCreateAction(options: {
             .array(z.string().min(1))
             .optional()
             .describe('Clusters the service may run in (default: all)'),
+        owner: z =>
+          z
+            .string()
+            .max(253)
+            .optional()
+            .describe(
+              "With gpuType 'auto': prefer the cheapest GPU type this team has quota headroom for",
+            ),
+        quotaReplicas: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(1000)
+            .optional()
+            .describe(
+              'Replicas the quota is charged for (the autoscaler ceiling); default: the planned replicas',
+            ),
       },
       output: {
         gpuType: z => z.string(),
@@ -194,6 +212,30 @@ export function createPlanCreateAction(options: {
             .filter(p => p.gpuType === gpuType)
             .map(p => (p.nodes > 0 ? Math.floor(p.allocatable / p.nodes) : 8)),
         );
+      const standings =
+        input.owner && input.gpuType === 'auto'
+          ? await options.inference.getQuotaStandings(input.owner, {
+              credentials,
+            })
+          : undefined;
+      const quotaCharge = (gpusPerReplica: number, replicas: number) =>
+        gpusPerReplica * Math.max(replicas, input.quotaReplicas ?? 0);
+      const hasHeadroom = (
+        gpuType: string,
+        gpusPerReplica: number,
+        replicas: number,
+      ) => {
+        if (!standings) return true;
+        const line = standings.find(s => s.gpuType === gpuType);
+        return (line?.headroom ?? 0) >= quotaCharge(gpusPerReplica, replicas);
+      };
+      const quotaNote = (gpuType: string) => {
+        const line = standings?.find(s => s.gpuType === gpuType);
+        if (!standings) return '';
+        return line?.limit === undefined
+          ? ` (${input.owner} has no quota for it)`
+          : ` (${input.owner} has ${Math.max(0, line.headroom ?? 0)} free)`;
+      };
       let plan: ModelServingPlan;
       try {
         const perType = types.map(gpuType =>
@@ -216,7 +258,15 @@ export function createPlanCreateAction(options: {
             (a, b) =>
               (a.costPerHourUsd ?? Infinity) - (b.costPerHourUsd ?? Infinity),
           );
-        plan = { ...perType[0], plans, recommendation: fitting[0] };
+        // 'auto' for a team: the cheapest type the team can actually get, before the cheapest overall
+        const affordable = fitting.filter(p =>
+          hasHeadroom(p.gpuType, p.gpusPerReplica, p.replicas),
+        );
+        plan = {
+          ...perType[0],
+          plans,
+          recommendation: affordable[0] ?? fitting[0],
+        };
       } catch (error) {
         throw new InputError(
           error instanceof Error ? error.message : String(error),
@@ -235,12 +285,23 @@ export function createPlanCreateAction(options: {
         .filter(p => p !== chosen)
         .map(p =>
           p.fits
-            ? `${p.gpuType} fits at $${p.costPerHourUsd?.toFixed(2) ?? '?'}/h`
+            ? `${p.gpuType} fits at $${
+                p.costPerHourUsd?.toFixed(2) ?? '?'
+              }/h${quotaNote(p.gpuType)}`
             : `${p.gpuType}: ${p.reasons[0]}`,
         );
+      if (
+        !hasHeadroom(chosen.gpuType, chosen.gpusPerReplica, chosen.replicas)
+      ) {
+        ctx.logger.warn(
+          `No fitting GPU type has quota headroom for ${input.owner}; the cheapest is chosen and the reservation will say what is missing`,
+        );
+      }
       const reason =
         `${chosen.gpuType}: ${chosen.replicas} replica(s) of ${chosen.gpusPerReplica} GPU(s) (TP=${chosen.tensorParallelSize}) ` +
-        `hold ${chosen.kvCacheTokens} KV-cache tokens each (${chosen.maxConcurrencyPerReplica} sequences of ${plan.maxModelLen})` +
+        `hold ${chosen.kvCacheTokens} KV-cache tokens each (${Math.floor(
+          chosen.maxConcurrencyPerReplica,
+        )} full-length sequences of ${plan.maxModelLen} tokens)` +
         `${
           chosen.costPerHourUsd !== undefined
             ? `, $${chosen.costPerHourUsd.toFixed(2)}/h`

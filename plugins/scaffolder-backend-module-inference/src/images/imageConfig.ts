@@ -23,6 +23,8 @@ export interface ImageSettings {
   registries: RegistrySettings[];
   pins: ImagePin[];
   allowedRegistries: string[];
+  /** Accept images that need the CUDA forward-compatibility package on data-center GPUs. */
+  allowForwardCompatibility: boolean;
 }
 
 /** Reads `inference.images`; a malformed pin throws naming the field. */
@@ -53,5 +55,7 @@ export function readImageSettings(root: Config): ImageSettings {
     pins,
     allowedRegistries:
       config?.getOptionalStringArray('allowedRegistries') ?? [],
+    allowForwardCompatibility:
+      config?.getOptionalBoolean('allowForwardCompatibility') ?? false,
   };
 }

@@ -1,0 +1,245 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
+import request from 'supertest';
+import { startScaffolderBackend } from './__testUtils__/scaffolderBackend';
+
+jest.setTimeout(240_000);
+
+const PIN = `sha256:${'a1'.repeat(32)}`;
+const USER = 'user:default/chen.wei';
+const auth = mockCredentials.user.header(USER);
+
+/** Polls `probe` until it returns a value, or fails with the last thing it saw. */
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * Real (not dry) scaffolder tasks of the vLLM template, started the way the app starts them: the template comes
+ * from the catalog, the manifests are applied to a simulated cluster, the entity is registered in the real catalog.
+ */
+describe('vllm-model-service template (apply to the simulator)', () => {
+  let sim: SimulatorHandle;
+  let server: any;
+
+  beforeAll(async () => {
+    // the simulated clock runs 30x faster than real time, so a model loads in seconds
+    sim = await startSimulator({
+      scenario: 'demo',
+      clock: { speed: 30 },
+      controlPort: false,
+    });
+    server = await startScaffolderBackend({
+      sim,
+      realCatalog: true,
+      extraConfig: {
+        catalogRefreshSeconds: 1,
+        quotas: [
+          { owner: 'ml-chat', gpuType: 'NVIDIA-H100-80GB-HBM3', limit: 24 },
+          { owner: 'ml-chat', gpuType: 'NVIDIA-L4', limit: 6 },
+        ],
+        images: {
+          pins: [
+            {
+              repository: 'docker.io/vllm/vllm-openai',
+              tag: 'v0.10.1.1',
+              digest: PIN,
+            },
+          ],
+        },
+      },
+    });
+    await eventually('the template in the catalog', async () => {
+      const res = await request(server)
+        .get(
+          '/api/catalog/entities/by-name/template/default/vllm-model-service',
+        )
+        .set('Authorization', auth);
+      return res.status === 200 ? true : undefined;
+    });
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  const values = {
+    name: 'faq-bot',
+    description: 'Answers FAQ',
+    owner: 'group:default/ml-chat',
+    system: 'ai-platform',
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    precision: 'bf16',
+    maxModelLen: 8192,
+    concurrency: 8,
+    ttftTargetMs: 800,
+    vllmVersion: '0.10.1.1',
+    gpuType: 'NVIDIA-L4',
+    minReplicas: 1,
+    maxReplicas: 2,
+    autoscaling: 'keda-queue',
+    queueTarget: 5,
+    scaleToZero: false,
+    cluster: 'gpu-us-east',
+    namespace: 'ml-chat',
+    delivery: 'apply',
+  };
+
+  /** Runs a task to its end; returns its status and log. */
+  async function runTask(taskValues: Record<string, unknown>) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', auth)
+      .send({
+        templateRef: 'template:default/vllm-model-service',
+        values: taskValues,
+      });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const status = await eventually(
+      'the task to finish',
+      async () => {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${id}`)
+          .set('Authorization', auth);
+        return ['completed', 'failed', 'cancelled'].includes(task.body.status)
+          ? (task.body.status as string)
+          : undefined;
+      },
+      180_000,
+    );
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${id}/events`)
+      .set('Authorization', auth);
+    const log: string = events.body
+      .map((e: any) => e.body?.message ?? '')
+      .join('\n');
+    return { status, log };
+  }
+
+  const reservationsOf = async (entityRef: string) => {
+    const res = await request(server)
+      .get(
+        `/api/inference/reservations?owner=${encodeURIComponent(
+          'group:default/ml-chat',
+        )}`,
+      )
+      .set('Authorization', auth);
+    expect(`${res.status} ${JSON.stringify(res.body)}`).toMatch(/^200 /);
+    return (res.body.items as any[]).filter(
+      r => r.workload?.name === entityRef.split('/')[1],
+    );
+  };
+
+  it('applies the service: the workload serves, the reservation is confirmed, the entity summary shows it', async () => {
+    const { status, log } = await runTask(values);
+    expect(`${status}\n${log}`).toMatch(/^completed/);
+    expect(log).toMatch(/Rollout complete/);
+    expect(log).toMatch(/Registered component:default\/faq-bot/);
+
+    // the workload is tracked through the watches, with its pods ready on L4 nodes
+    const workload = await eventually(
+      'the workload with ready pods',
+      async () => {
+        const res = await request(server)
+          .get('/api/inference/workloads?cluster=gpu-us-east')
+          .set('Authorization', auth);
+        const found = (res.body.items as any[]).find(
+          w => w.namespace === 'ml-chat' && w.name === 'faq-bot',
+        );
+        return found?.replicas.ready >= 1 ? found : undefined;
+      },
+    );
+    expect(workload.gpuType).toBe('NVIDIA-L4');
+    expect(workload.imageDigestPinned).toBe(true);
+    expect(workload.image).toBe(`docker.io/vllm/vllm-openai@${PIN}`);
+    expect(workload.autoscaler.kind).toBe('ScaledObject');
+
+    // the janitor confirms the reservation once the workload it names exists
+    const [reservation] = await eventually(
+      'the reservation confirmed',
+      async () => {
+        const items = await reservationsOf('component:default/faq-bot');
+        return items.length && items.every(r => r.state === 'confirmed')
+          ? items
+          : undefined;
+      },
+    );
+    expect(reservation).toMatchObject({
+      gpuType: 'NVIDIA-L4',
+      gpus: workload.quotaCharge,
+      workload: {
+        cluster: 'gpu-us-east',
+        namespace: 'ml-chat',
+        name: 'faq-bot',
+      },
+    });
+
+    // the registered entity is in the catalog and its summary carries the workload and the L4 quota line
+    const summary = await eventually(
+      'the entity summary with the workload',
+      async () => {
+        const res = await request(server)
+          .get('/api/inference/entities/component/default/faq-bot/summary')
+          .set('Authorization', auth);
+        return res.status === 200 && res.body.workloads.length
+          ? res.body
+          : undefined;
+      },
+    );
+    expect(summary.workloads[0]).toMatchObject({
+      entityRef: 'component:default/faq-bot',
+      owner: 'group:default/ml-chat',
+      name: 'faq-bot',
+    });
+    expect(summary.quota).toEqual([
+      expect.objectContaining({ gpuType: 'NVIDIA-L4', limit: 6 }),
+    ]);
+  });
+
+  it('refuses a service beyond the quota without holding any GPUs', async () => {
+    // faq-bot holds 2 of the 6 L4s above; 3 replicas of 2 GPUs would need 6 more
+    const { status, log } = await runTask({
+      ...values,
+      name: 'faq-bot-large',
+      maxModelLen: 32768,
+      concurrency: 4,
+      maxReplicas: 3,
+    });
+    expect(status).toBe('failed');
+    expect(log).toMatch(
+      /GPU quota of group:default\/ml-chat for NVIDIA-L4 would be exceeded: used \d+ \+ reserved \d+ \+ requested 6 = \d+ > limit 6/,
+    );
+    expect(await reservationsOf('component:default/faq-bot-large')).toEqual([]);
+  });
+
+  it('gives the reservation back when the cluster refuses the manifests', async () => {
+    // the namespace does not exist in the cluster, so the API server refuses the objects after the GPUs are reserved
+    const { status, log } = await runTask({
+      ...values,
+      name: 'faq-bot-nowhere',
+      namespace: 'no-such-namespace',
+      maxReplicas: 1,
+    });
+    expect(status).toBe('failed');
+    expect(log).toMatch(
+      /gpu-us-east refused the manifests: .*no-such-namespace/,
+    );
+    expect(log).toMatch(/reservation \S+ released/);
+    const items = await reservationsOf('component:default/faq-bot-nowhere');
+    expect(items.map(r => r.state)).toEqual(['released']);
+  });
+});
