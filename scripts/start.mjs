@@ -33,13 +33,20 @@ async function startSimulator() {
     process.execPath,
     [
       path.join(root, 'packages/cluster-simulator/bin/cluster-simulator'),
-      '--scenario', process.env.SIMULATOR_SCENARIO ?? 'demo',
-      '--port', String(basePort),
-      '--control-port', String(basePort - 1),
-      '--speed', process.env.SIMULATOR_SPEED ?? '1',
-      '--kubeconfig', path.join(simDir, 'kubeconfig'),
-      '--write-config', path.join(simDir, 'app-config.simulator.yaml'),
-      '--summary', summaryFile,
+      '--scenario',
+      process.env.SIMULATOR_SCENARIO ?? 'demo',
+      '--port',
+      String(basePort),
+      '--control-port',
+      String(basePort - 1),
+      '--speed',
+      process.env.SIMULATOR_SPEED ?? '1',
+      '--kubeconfig',
+      path.join(simDir, 'kubeconfig'),
+      '--write-config',
+      path.join(simDir, 'app-config.simulator.yaml'),
+      '--summary',
+      summaryFile,
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
@@ -51,37 +58,52 @@ async function startSimulator() {
   for (let i = 0; i < 600 && !fs.existsSync(summaryFile); i++) {
     await new Promise(resolve => setTimeout(resolve, 100));
   }
-  if (!fs.existsSync(summaryFile)) throw new Error('the cluster simulator did not start within 60 s');
+  if (!fs.existsSync(summaryFile))
+    throw new Error('the cluster simulator did not start within 60 s');
 }
 
 await startSimulator();
 
 const configArgs = [
-  '--config', path.join(root, 'app-config.yaml'),
-  '--config', path.join(simDir, 'app-config.simulator.yaml'),
+  '--config',
+  path.join(root, 'app-config.yaml'),
+  '--config',
+  path.join(simDir, 'app-config.simulator.yaml'),
 ];
 const localConfig = path.join(root, 'app-config.local.yaml');
 if (fs.existsSync(localConfig)) configArgs.push('--config', localConfig);
 
 console.log('Building the frontend (packages/app) ...');
-const build = spawnSync('npx', ['backstage-cli', 'package', 'build', ...configArgs], {
-  cwd: path.join(root, 'packages/app'),
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'production' },
-});
+const build = spawnSync(
+  'npx',
+  ['backstage-cli', 'package', 'build', ...configArgs],
+  {
+    cwd: path.join(root, 'packages/app'),
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  },
+);
 if (build.status !== 0) stopAll(build.status ?? 1);
 
-const backend = spawn('npx', ['backstage-cli', 'package', 'start', ...configArgs], {
-  cwd: path.join(root, 'packages/backend'),
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    NODE_ENV: 'development',
-    // isolated-vm (scaffolder templating) needs this on Node 20
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --no-node-snapshot`.trim(),
+const backend = spawn(
+  'npx',
+  ['backstage-cli', 'package', 'start', ...configArgs],
+  {
+    cwd: path.join(root, 'packages/backend'),
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      // isolated-vm (scaffolder templating) needs this on Node 20
+      NODE_OPTIONS: `${
+        process.env.NODE_OPTIONS ?? ''
+      } --no-node-snapshot`.trim(),
+    },
   },
-});
+);
 children.push(backend);
 backend.on('exit', code => stopAll(code ?? 0));
 const port = process.env.BACKEND_PORT ?? '7007';
-console.log(`Starting the backend; open http://localhost:${port} when it is listening.`);
+console.log(
+  `Starting the backend; open http://localhost:${port} when it is listening.`,
+);

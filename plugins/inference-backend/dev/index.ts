@@ -12,7 +12,10 @@ import { exampleEntities } from '../src/__testUtils__/simulatedFleet';
 
 async function main() {
   const sim = await startSimulator({ scenario: 'demo', clock: { speed: 1 } });
-  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'inference-dev-')), 'app-config.yaml');
+  const configFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'inference-dev-')),
+    'app-config.yaml',
+  );
   fs.writeFileSync(
     configFile,
     `${sim.appConfigYaml}

@@ -109,7 +109,8 @@ function readCluster(entry: Config, at: string): ClusterConnection {
         server: url,
         // plain http has no certificate to verify; client-node refuses http unless this is set
         skipTLSVerify:
-          entry.getOptionalBoolean('skipTLSVerify') ?? parsed.protocol === 'http:',
+          entry.getOptionalBoolean('skipTLSVerify') ??
+          parsed.protocol === 'http:',
         caData: caData?.replace(/\s/g, ''),
         caFile,
       },

@@ -15,9 +15,21 @@ import {
   NavItemBlueprint,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
 import { inferenceApiRef, InferenceClient } from './api';
+import { isInferenceAvailable, isInferenceClusterResource } from './conditions';
 import { rootRouteRef } from './routes';
+
+const isKind =
+  (...kinds: string[]) =>
+  (entity: Entity) =>
+    kinds.includes(entity.kind.toLocaleLowerCase('en-US'));
+
+// Components only when linked to workloads; systems, resources and groups aggregate what they contain or own.
+const isInferenceComponent = (entity: Entity) =>
+  isKind('component')(entity) && isInferenceAvailable(entity);
 
 /**
  * The inference backend client.
@@ -64,6 +76,74 @@ export const inferenceNavItem = NavItemBlueprint.make({
 });
 
 /**
+ * Health card of model services: findings with evidence and fix, replicas, pods and serving metrics.
+ *
+ * @alpha
+ */
+export const inferenceHealthEntityCard = EntityCardBlueprint.make({
+  name: 'health',
+  params: {
+    filter: isInferenceComponent,
+    loader: () =>
+      import('./components/InferenceHealthCard').then(m =>
+        compatWrapper(<m.InferenceHealthCard />),
+      ),
+  },
+});
+
+/**
+ * Cost card of model services, systems and teams: spend, idle share, cost per million tokens.
+ *
+ * @alpha
+ */
+export const inferenceCostEntityCard = EntityCardBlueprint.make({
+  name: 'cost',
+  params: {
+    filter: entity =>
+      isInferenceComponent(entity) || isKind('system', 'group')(entity),
+    loader: () =>
+      import('./components/InferenceCostCard').then(m =>
+        compatWrapper(<m.InferenceCostCard />),
+      ),
+  },
+});
+
+/**
+ * Capacity card of model services, systems and cluster resources: the 10x verdict and free GPUs per pool.
+ *
+ * @alpha
+ */
+export const gpuCapacityEntityCard = EntityCardBlueprint.make({
+  name: 'gpu-capacity',
+  params: {
+    filter: entity =>
+      isInferenceComponent(entity) ||
+      isKind('system')(entity) ||
+      isInferenceClusterResource(entity),
+    loader: () =>
+      import('./components/GpuCapacityCard').then(m =>
+        compatWrapper(<m.GpuCapacityCard />),
+      ),
+  },
+});
+
+/**
+ * Quota card of teams: limit, used, reserved and free GPUs per GPU type.
+ *
+ * @alpha
+ */
+export const gpuQuotaEntityCard = EntityCardBlueprint.make({
+  name: 'gpu-quota',
+  params: {
+    filter: isKind('group'),
+    loader: () =>
+      import('./components/GpuQuotaCard').then(m =>
+        compatWrapper(<m.GpuQuotaCard />),
+      ),
+  },
+});
+
+/**
  * The inference plugin (new frontend system).
  *
  * @alpha
@@ -71,5 +151,13 @@ export const inferenceNavItem = NavItemBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'inference',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [inferenceApi, inferencePlatformPage, inferenceNavItem],
+  extensions: [
+    inferenceApi,
+    inferencePlatformPage,
+    inferenceNavItem,
+    inferenceHealthEntityCard,
+    inferenceCostEntityCard,
+    gpuCapacityEntityCard,
+    gpuQuotaEntityCard,
+  ],
 });

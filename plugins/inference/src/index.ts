@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 
-export { inferencePlugin, InferencePlatformPage } from './plugin';
-export { isInferenceAvailable } from './conditions';
+export {
+  inferencePlugin,
+  InferencePlatformPage,
+  EntityInferenceHealthCard,
+  EntityInferenceCostCard,
+  EntityGpuCapacityCard,
+  EntityGpuQuotaCard,
+} from './plugin';
+export { isInferenceAvailable, isInferenceClusterResource } from './conditions';
 export * from './api';
 export { rootRouteRef } from './routes';

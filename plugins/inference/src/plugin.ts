@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -39,5 +40,66 @@ export const InferencePlatformPage = inferencePlugin.provide(
         m => m.InferencePlatformPage,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Is the model service healthy, and if not, why (Component pages).
+ *
+ * @public
+ */
+export const EntityInferenceHealthCard = inferencePlugin.provide(
+  createComponentExtension({
+    name: 'EntityInferenceHealthCard',
+    component: {
+      lazy: () =>
+        import('./components/InferenceHealthCard').then(
+          m => m.InferenceHealthCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * GPU spend, idle share and cost per million tokens (Component, System and Group pages).
+ *
+ * @public
+ */
+export const EntityInferenceCostCard = inferencePlugin.provide(
+  createComponentExtension({
+    name: 'EntityInferenceCostCard',
+    component: {
+      lazy: () =>
+        import('./components/InferenceCostCard').then(m => m.InferenceCostCard),
+    },
+  }),
+);
+
+/**
+ * The 10× verdict and free GPUs by cluster and pool (Component, System and Resource pages).
+ *
+ * @public
+ */
+export const EntityGpuCapacityCard = inferencePlugin.provide(
+  createComponentExtension({
+    name: 'EntityGpuCapacityCard',
+    component: {
+      lazy: () =>
+        import('./components/GpuCapacityCard').then(m => m.GpuCapacityCard),
+    },
+  }),
+);
+
+/**
+ * A team's GPU quota per GPU type, editable by the platform team (Group pages).
+ *
+ * @public
+ */
+export const EntityGpuQuotaCard = inferencePlugin.provide(
+  createComponentExtension({
+    name: 'EntityGpuQuotaCard',
+    component: {
+      lazy: () => import('./components/GpuQuotaCard').then(m => m.GpuQuotaCard),
+    },
   }),
 );

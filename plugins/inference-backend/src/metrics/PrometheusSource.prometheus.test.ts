@@ -92,7 +92,8 @@ describeIfPrometheus(
           );
           const body = await res.json();
           const series = Number(body.data.result[0]?.value[1] ?? 0);
-          if (series <= 3) throw new Error(`only ${series} vLLM series scraped yet`);
+          if (series <= 3)
+            throw new Error(`only ${series} vLLM series scraped yet`);
         },
         30_000,
         500,

@@ -22,6 +22,14 @@ import {
   isKubernetesAvailable,
 } from '@backstage/plugin-kubernetes';
 import {
+  EntityGpuCapacityCard,
+  EntityGpuQuotaCard,
+  EntityInferenceCostCard,
+  EntityInferenceHealthCard,
+  isInferenceAvailable,
+  isInferenceClusterResource,
+} from '@inference-platform/plugin-inference';
+import {
   EntityGroupProfileCard,
   EntityMembersListCard,
   EntityOwnershipCard,
@@ -48,24 +56,70 @@ const entityWarningContent = (
 );
 
 /*
- * Slots for the inference cards: health, cost and capacity on model services (Components), cost and capacity on
- * Systems, capacity on Resources (clusters and node pools), quota on Groups. They are filled as the cards land.
+ * The inference cards: health, cost and capacity on model services (Components linked to workloads through
+ * backstage.io/kubernetes-id), cost and capacity on Systems, capacity on Resources (clusters), quota and cost on Groups.
  */
-const inferenceComponentCards = <></>;
-const inferenceSystemCards = <></>;
-const inferenceResourceCards = <></>;
-const inferenceGroupCards = <></>;
+const inferenceComponentCards = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isInferenceAvailable}>
+      <Grid item md={7} xs={12}>
+        <EntityInferenceHealthCard />
+      </Grid>
+      {/* cost and capacity side by side with health, so all three answers share the first screen */}
+      <Grid item md={5} xs={12}>
+        <Grid container spacing={3} direction="column">
+          <Grid item>
+            <EntityInferenceCostCard />
+          </Grid>
+          <Grid item>
+            <EntityGpuCapacityCard />
+          </Grid>
+        </Grid>
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
+const inferenceSystemCards = (
+  <>
+    <Grid item md={6} xs={12}>
+      <EntityInferenceCostCard />
+    </Grid>
+    <Grid item md={6} xs={12}>
+      <EntityGpuCapacityCard />
+    </Grid>
+  </>
+);
+const inferenceResourceCards = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isInferenceClusterResource}>
+      <Grid item xs={12}>
+        <EntityGpuCapacityCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
+const inferenceGroupCards = (
+  <>
+    <Grid item md={6} xs={12}>
+      <EntityGpuQuotaCard />
+    </Grid>
+    <Grid item md={6} xs={12}>
+      <EntityInferenceCostCard />
+    </Grid>
+  </>
+);
 
 const componentOverview = (
   <Grid container spacing={3} alignItems="stretch">
     {entityWarningContent}
+    {/* first: a model service's page answers "healthy? what does it cost? could it take 10x?" above the fold */}
+    {inferenceComponentCards}
     <Grid item md={6} xs={12}>
       <EntityAboutCard variant="gridItem" />
     </Grid>
     <Grid item md={6} xs={12}>
       <EntityCatalogGraphCard variant="gridItem" height={400} />
     </Grid>
-    {inferenceComponentCards}
     <Grid item md={4} xs={12}>
       <EntityLinksCard />
     </Grid>

@@ -1,54 +1,105 @@
 import {
   Content,
-  ContentHeader,
   Header,
   InfoCard,
   Page,
   Progress,
-  ResponseErrorPanel,
-  StructuredMetadataTable,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { inferenceApiRef } from '../../api';
+import { RetryableError } from '../CardStates';
+import { SpendTrendChart } from '../SpendTrendChart';
+import { ClusterCapacityTable } from './ClusterCapacityTable';
+import { IdleSpendersTable } from './IdleSpendersTable';
+import { CapacityChart, QuotaChart } from './PlatformCharts';
+import { PlatformTotals } from './PlatformTotals';
+import { PolicyViolationsTable } from './PolicyViolationsTable';
+import { QuotaUseTable } from './QuotaUseTable';
+import { WorkloadFindingsTable } from './WorkloadFindingsTable';
+
+function usePlatformData() {
+  const api = useApi(inferenceApiRef);
+  return useAsyncRetry(async () => {
+    const [overview, workloads, usage] = await Promise.all([
+      api.getPlatformOverview(),
+      api.listWorkloads(),
+      api.getUsage({ days: 30, granularity: 'day' }),
+    ]);
+    return { overview, workloads, usage };
+  }, [api]);
+}
 
 /**
- * The governance page of the platform team.
+ * The governance page of the platform team: total GPU spend and idle share, quota use per team and GPU type,
+ * capacity per cluster and pool, workloads with findings, policy violations and the top idle spenders.
  *
  * @public
  */
 export function InferencePlatformPage() {
-  const api = useApi(inferenceApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getHealth(),
-    [api],
-  );
+  const { value, loading, error, retry } = usePlatformData();
 
   let body;
-  if (loading) {
+  if (loading && !value) {
     body = <Progress />;
-  } else if (error) {
-    body = (
-      <>
-        <ResponseErrorPanel error={error} />
-        <Button variant="outlined" onClick={retry}>
-          Retry
-        </Button>
-      </>
-    );
+  } else if (error && !loading) {
+    body = <RetryableError error={error} onRetry={retry} />;
   } else if (value) {
+    const { overview, workloads, usage } = value;
     body = (
-      <InfoCard title="Inference backend">
-        <StructuredMetadataTable
-          metadata={{
-            status: value.status,
-            database: value.database.client,
-            'database reachable': value.database.reachable ? 'yes' : 'no',
-            'schema version': value.database.latestMigration ?? 'none',
-          }}
-        />
-      </InfoCard>
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={7}>
+          <PlatformTotals overview={overview} />
+        </Grid>
+        <Grid item xs={12} md={5}>
+          <InfoCard title="GPU spend per day, 30 days">
+            <SpendTrendChart
+              points={usage.points}
+              granularity={usage.granularity}
+            />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <WorkloadFindingsTable workloads={workloads} />
+        </Grid>
+        <Grid item xs={12}>
+          <QuotaUseTable quotas={overview.quotas} />
+        </Grid>
+        <Grid item xs={12}>
+          <ClusterCapacityTable
+            clusters={overview.clusters}
+            capacity={overview.capacity}
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Quota per team">
+            <QuotaChart quotas={overview.quotas} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="GPUs per pool">
+            <CapacityChart capacity={overview.capacity} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <PolicyViolationsTable violations={overview.violations} />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <IdleSpendersTable
+            title="Top idle spenders by team, 30 days"
+            kind="group"
+            spenders={overview.idleByOwner}
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <IdleSpendersTable
+            title="Top idle spenders by service, 30 days"
+            kind="component"
+            spenders={overview.idleByService}
+          />
+        </Grid>
+      </Grid>
     );
   }
 
@@ -58,10 +109,7 @@ export function InferencePlatformPage() {
         title="Inference platform"
         subtitle="GPU spend, quotas and capacity across every model service"
       />
-      <Content>
-        <ContentHeader title="Platform status" />
-        {body}
-      </Content>
+      <Content>{body}</Content>
     </Page>
   );
 }

@@ -1,0 +1,3 @@
+export * from './fixtures';
+export * from './fakeInferenceApi';
+export * from './renderEntityCard';

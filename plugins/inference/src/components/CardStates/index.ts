@@ -1,0 +1,1 @@
+export { CardStates, RetryableError } from './CardStates';

@@ -1,0 +1,1 @@
+export { ClusterStates, clusterStateText, isOutdated } from './ClusterStates';

@@ -1,0 +1,1 @@
+export { DashboardLinks } from './DashboardLinks';

@@ -1,0 +1,1 @@
+export { Figure, FigureRow } from './Figure';

@@ -1,0 +1,1 @@
+export { GpuCapacityCard } from './GpuCapacityCard';

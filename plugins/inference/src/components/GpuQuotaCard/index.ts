@@ -1,0 +1,1 @@
+export { GpuQuotaCard } from './GpuQuotaCard';

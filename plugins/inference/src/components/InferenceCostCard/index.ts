@@ -1,0 +1,1 @@
+export { InferenceCostCard } from './InferenceCostCard';

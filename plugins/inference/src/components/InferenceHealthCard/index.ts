@@ -1,0 +1,1 @@
+export { InferenceHealthCard } from './InferenceHealthCard';

@@ -1,0 +1,1 @@
+export { SpendTrendChart, spendBars } from './SpendTrendChart';

@@ -1,0 +1,3 @@
+export * from './useEntityInferenceSummary';
+export * from './useInferenceLinks';
+export * from './useUsageHistory';
