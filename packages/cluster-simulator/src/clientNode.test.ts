@@ -52,7 +52,7 @@ describe('@kubernetes/client-node against the simulator', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       scenario: 'demo',
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       controlPort: false,
     });
     await sim.advance(120_000);

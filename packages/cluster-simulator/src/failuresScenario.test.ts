@@ -20,7 +20,7 @@ describe('failures scenario', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       scenario: 'failures',
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       controlPort: false,
     });
     await sim.advance(600_000);

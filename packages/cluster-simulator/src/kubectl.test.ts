@@ -68,7 +68,7 @@ if (!kubectlPath && ci) {
       sim = await startSimulator({
         scenario: 'demo',
         tls: true,
-        clock: { mode: 'manual' },
+        clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
         controlPort: false,
         kubeconfigPath: kubeconfig,
       });

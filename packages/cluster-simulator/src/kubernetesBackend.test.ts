@@ -31,7 +31,7 @@ describe('@backstage/plugin-kubernetes-backend against the simulator', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       scenario: 'demo',
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       controlPort: false,
     });
     await sim.advance(120_000);

@@ -80,7 +80,7 @@ describe('watch protocol', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       scenario: 'demo',
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       controlPort: false,
       bookmarkIntervalMs: 100,
       history: { maxEvents: 10_000, maxAgeMs: 60_000 },

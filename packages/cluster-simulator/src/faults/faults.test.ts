@@ -16,7 +16,7 @@ describe('fault injection', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       scenario: 'demo',
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       adminToken: 'admin-secret',
     });
     base = sim.clusters[0].httpUrl;

@@ -4,7 +4,10 @@ import { startSimulator, SimulatorHandle } from '../startSimulator';
 describe('registry mirror on the control port', () => {
   let sim: SimulatorHandle;
   beforeAll(async () => {
-    sim = await startSimulator({ scenario: 'demo', clock: { mode: 'manual' } });
+    sim = await startSimulator({
+      scenario: 'demo',
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
+    });
   });
   afterAll(() => sim.stop());
 

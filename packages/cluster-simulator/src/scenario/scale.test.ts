@@ -31,7 +31,7 @@ describe('scale scenario', () => {
         crashLoopFraction: 0,
         autoscaledFraction: 0,
       },
-      clock: { mode: 'manual' },
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       controlPort: false,
     });
     try {

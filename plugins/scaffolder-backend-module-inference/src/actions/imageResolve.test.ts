@@ -182,7 +182,7 @@ describe('inference:image:resolve', () => {
     beforeAll(async () => {
       sim = await startSimulator({
         scenario: 'demo',
-        clock: { mode: 'manual' },
+        clock: { mode: 'manual', startTime: Date.UTC(2026, 0, 15, 3, 0, 0) },
       });
     });
     afterAll(() => sim.stop());
