@@ -34,6 +34,7 @@ Options:
   --scale-clusters <n>     clusters of the scale scenario (default 20)
   --scale-workloads <n>    workloads per cluster (default 500)
   --scale-pods <n>         pods per cluster (default 10000)
+  --scale-distinct-names   name workloads after their cluster (svc-<cluster>-<n>), one service per deployment
   --help                   show this help
 `;
 
@@ -118,6 +119,9 @@ function parseArgs(argv: string[]): CliArgs | undefined {
         break;
       case '--scale-workloads':
         scale.workloadsPerCluster = num();
+        break;
+      case '--scale-distinct-names':
+        scale.distinctNames = true;
         break;
       case '--scale-pods':
         scale.podsPerCluster = num();

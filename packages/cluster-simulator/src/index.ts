@@ -14,6 +14,7 @@ export type {
 } from './startSimulator';
 export { runCli, summarize } from './cli';
 export type { FaultInjection } from './faults/faults';
+export type { RequestCounts } from './server/servedCluster';
 export type { ClusterEndpoint } from './fleet/configOutput';
 export { buildKubeconfig, buildAppConfig } from './fleet/configOutput';
 export {

@@ -63,4 +63,27 @@ describe('control server', () => {
       sim.appConfigYaml,
     );
   });
+
+  it('counts the API requests each cluster answered, watches apart', async () => {
+    const c = sim.clusters.find(x => x.name === 'gpu-us-east')!;
+    const stats = async () =>
+      (await (await fetch(`${sim.controlUrl}/stats`)).json()).requests[
+        'gpu-us-east'
+      ];
+    const before = await stats();
+    await fetch(`${c.httpUrl}/api/v1/namespaces/ml-chat/pods`, {
+      headers: { Authorization: `Bearer ${c.token}` },
+    });
+    const watch = new AbortController();
+    const watching = fetch(`${c.httpUrl}/api/v1/pods?watch=true`, {
+      headers: { Authorization: `Bearer ${c.token}` },
+      signal: watch.signal,
+    }).catch(() => undefined);
+    await new Promise(r => setTimeout(r, 50));
+    watch.abort();
+    await watching;
+    const after = await stats();
+    expect(after.other - before.other).toBe(1);
+    expect(after.watch - before.watch).toBe(1);
+  });
 });

@@ -9,6 +9,7 @@ import { FaultInjection } from '../faults/faults';
 import { handleRegistryRequest } from './registryMirror';
 import { podMetricsText } from '../sim/podEndpoints';
 import { SimCluster } from '../sim/simCluster';
+import { RequestCounts } from '../server/servedCluster';
 
 /** What the control server needs from the fleet. @public */
 export interface ControlTarget {
@@ -118,6 +119,12 @@ export function controlHandler(
         return send(res, 200, target.kubeconfigYaml(), 'application/yaml');
       if (parts[0] === 'app-config')
         return send(res, 200, target.appConfigYaml(), 'application/yaml');
+      if (parts[0] === 'stats' && method === 'GET') {
+        const requests: Record<string, RequestCounts> = {};
+        for (const [name, cluster] of target.clusters)
+          requests[name] = { ...cluster.requestCounts };
+        return send(res, 200, JSON.stringify({ requests }));
+      }
       if (parts[0] === 'clusters' && parts.length === 1 && method === 'GET')
         return send(res, 200, JSON.stringify(target.summary(), null, 2));
       if (
@@ -150,6 +157,7 @@ export function controlHandler(
           error: 'not found',
           routes: [
             'GET /clusters',
+            'GET /stats',
             'POST /clusters/<name>/faults',
             'POST /faults',
             'POST /clusters/<name>/load',

@@ -21,6 +21,19 @@ describe('scale scenario', () => {
     expect(pool.nodes * 8 * pool.mig!.perGpu).toBeGreaterThanOrEqual(800);
   });
 
+  it('names workloads after their cluster when asked, so each is its own service', () => {
+    const names = (distinctNames: boolean) =>
+      generateScaleScenario({
+        clusters: 3,
+        workloadsPerCluster: 4,
+        podsPerCluster: 8,
+        distinctNames,
+      }).clusters.flatMap(c => (c.workloads ?? []).map(w => w.name));
+    expect(new Set(names(true)).size).toBe(12);
+    expect(names(true)).toContain('svc-02-0003');
+    expect(new Set(names(false)).size).toBe(4);
+  });
+
   it('runs a small fleet to steady state with every pod Running', async () => {
     const sim = await startSimulator({
       scenario: 'scale',

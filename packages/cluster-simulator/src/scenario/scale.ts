@@ -16,6 +16,11 @@ export interface ScaleOptions {
   crashLoopFraction?: number;
   /** fraction of workloads with an HPA */
   autoscaledFraction?: number;
+  /**
+   * Name workloads `svc-<cluster>-<n>` so each deployment is its own service; by default every cluster runs the
+   * same `svc-<n>` names, one service deployed to the whole fleet.
+   */
+  distinctNames?: boolean;
   seed?: number;
 }
 
@@ -78,7 +83,9 @@ export function generateScaleScenario(options: ScaleOptions): ScenarioInput {
         const model = models[w % models.length];
         const tei = model.startsWith('BAAI');
         return {
-          name: `svc-${String(w).padStart(4, '0')}`,
+          name: options.distinctNames
+            ? `svc-${String(c).padStart(2, '0')}-${String(w).padStart(4, '0')}`
+            : `svc-${String(w).padStart(4, '0')}`,
           namespace: `team-${String(w % namespaces).padStart(3, '0')}`,
           team: `team-${String(w % namespaces).padStart(3, '0')}`,
           engine: (tei ? 'tei' : 'vllm') as 'tei' | 'vllm',

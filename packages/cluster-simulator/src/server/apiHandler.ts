@@ -59,6 +59,13 @@ export async function handleApiRequest(
   query: URLSearchParams,
   serverAddress: string,
 ): Promise<void> {
+  if (cluster.requestCounts) {
+    const watch = query.get('watch');
+    if (watch === 'true' || watch === '1' || pathname.includes('/watch/'))
+      cluster.requestCounts.watch += 1;
+    else if (/\/proxy(\/|$)/.test(pathname)) cluster.requestCounts.proxy += 1;
+    else cluster.requestCounts.other += 1;
+  }
   const faults = cluster.faults;
   if (faults.blackhole) return; // accepted, never answered
   const delay = faults.delay(Math.random);

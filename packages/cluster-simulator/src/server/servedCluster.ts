@@ -25,6 +25,13 @@ export interface ClusterTokens {
   readOnly?: string;
 }
 
+/** Requests an API server received: watches, pod/service proxy calls (metrics scrapes), and all others. @public */
+export interface RequestCounts {
+  watch: number;
+  proxy: number;
+  other: number;
+}
+
 /** The parts of a cluster the API server front end uses. @public */
 export interface ServedCluster {
   readonly name: string;
@@ -35,6 +42,8 @@ export interface ServedCluster {
   readonly watches: WatchHub;
   readonly faults: FaultState;
   readonly dependents: DependentsLookup;
+  /** requests received, for benchmarks (counted before faults and authentication) */
+  readonly requestCounts?: RequestCounts;
   /** simulated time, epoch ms */
   now(): number;
   /** answers an HTTP request to a pod port through `pods/proxy` */
