@@ -8,8 +8,12 @@ const MAX_ATTEMPTS = 6;
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   if (code && RETRYABLE_CODES.has(code)) return true;
-  // better-sqlite3 reports a unique violation as SQLITE_CONSTRAINT_UNIQUE
-  return code === 'SQLITE_CONSTRAINT_UNIQUE';
+  // better-sqlite3 reports extended codes: a unique violation as SQLITE_CONSTRAINT_UNIQUE, and a transaction that read
+  // before another process wrote the file (two backends on one SQLite file) as SQLITE_BUSY_SNAPSHOT when it then writes
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    Boolean(code?.startsWith('SQLITE_BUSY'))
+  );
 }
 
 /**

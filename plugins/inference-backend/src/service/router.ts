@@ -38,6 +38,38 @@ export interface RouterOptions {
 
 const ANY_CALLER = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
+// A request without Content-Type is read as JSON, so a missing body is reported by the field it lacks instead of
+// express-openapi-validator's "unsupported media type undefined".
+const jsonByDefault: express.RequestHandler = (req, _res, next) => {
+  if (!req.headers['content-type']) {
+    req.headers['content-type'] = 'application/json';
+  }
+  next();
+};
+
+// PostgreSQL cannot store NUL in text (a 500 from the insert): refuse it in any JSON string, naming the field.
+// Iterative, since a 64 kB body can nest deeper than the call stack.
+const refuseNul: express.RequestHandler = (req, _res, next) => {
+  const pending: Array<[unknown, string]> = [[req.body, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      next(
+        new InputError(
+          `${path || 'body'} must not contain the NUL character (\\u0000)`,
+        ),
+      );
+      return;
+    }
+    if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        pending.push([child, path ? `${path}.${key}` : key]);
+      }
+    }
+  }
+  next();
+};
+
 /**
  * Builds the `/api/inference` router from the OpenAPI spec (requests are validated against it: bad input gets a 400
  * naming the field).
@@ -49,7 +81,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, access, store, tracker, summaries, options } = deps;
   const router = createValidatedOpenApiRouter<typeof spec>(spec, {
-    middleware: [express.json({ limit: '64kb' })],
+    middleware: [jsonByDefault, express.json({ limit: '64kb' }), refuseNul],
   });
 
   const readCaller = async (

@@ -185,6 +185,9 @@ export class ClusterTracker {
         // watches opened while the server was black-holed may hang: resume them now
         for (const reflector of this.reflectors) reflector.restartWatch();
         this.args.onChange?.();
+      } else {
+        // a restart shorter than the probe interval goes unnoticed here: retry what could not reach the server
+        for (const reflector of this.reflectors) reflector.retryIfUnreachable();
       }
     } catch (error) {
       const message = controller.signal.aborted

@@ -59,6 +59,13 @@ export const DEFAULT_REFLECTOR_OPTIONS: ReflectorOptions = {
 
 class GoneError extends Error {}
 class NotFoundError extends Error {}
+/** No answer from the server at all (a timed-out list, a silent watch). */
+class UnreachableError extends Error {}
+
+function isUnreachable(error: unknown): boolean {
+  // node-fetch reports refused and reset connections as FetchError of type 'system'
+  return error instanceof UnreachableError || (error as any)?.type === 'system';
+}
 
 /**
  * Lists and watches one resource of one cluster, like client-go's reflector rather than client-node's informer:
@@ -72,6 +79,8 @@ export class Reflector<T extends KubeObject> {
   private wake: (() => void) | undefined;
   private readonly backoff = new Backoff();
   private hasData = false;
+  /** Whether the last attempt failed without an answer from the server. */
+  private unreachable = false;
   state: ReflectorState = { phase: 'syncing' };
   readonly stats: ReflectorStats = {
     lists: 0,
@@ -120,6 +129,7 @@ export class Reflector<T extends KubeObject> {
           continue;
         }
         this.stats.failures += 1;
+        this.unreachable = isUnreachable(error);
         const message = error instanceof Error ? error.message : String(error);
         if (this.state.phase !== 'failing') {
           this.args.logger.warn(
@@ -143,6 +153,11 @@ export class Reflector<T extends KubeObject> {
     this.stopped = true;
     this.abortWatch?.();
     this.wake?.();
+  }
+
+  /** Ends the backoff of a reflector that could not reach the server (its cluster's probe says the server answers). */
+  retryIfUnreachable(): void {
+    if (this.unreachable && this.state.phase === 'failing') this.wake?.();
   }
 
   /** Ends the current watch so the loop resumes it (used when the cluster's probe says it came back). */
@@ -206,7 +221,7 @@ export class Reflector<T extends KubeObject> {
       return await response.json();
     } catch (error) {
       if (controller.signal.aborted && !(error instanceof GoneError)) {
-        throw new Error(
+        throw new UnreachableError(
           `list ${url.pathname} timed out after ${this.options.requestTimeoutMs} ms`,
         );
       }
@@ -219,6 +234,7 @@ export class Reflector<T extends KubeObject> {
   private watch(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let lastActivity = Date.now();
+      let established = false;
       let finished = false;
       let controller: AbortController | undefined;
       const timers: { silence?: NodeJS.Timeout } = {};
@@ -235,7 +251,9 @@ export class Reflector<T extends KubeObject> {
         if (Date.now() - lastActivity > this.options.silentWatchMs) {
           this.stats.watchRestarts += 1;
           finish(
-            new Error(`watch silent for ${this.options.silentWatchMs} ms`),
+            new UnreachableError(
+              `watch silent for ${this.options.silentWatchMs} ms`,
+            ),
           );
         }
       }, Math.min(1000, this.options.silentWatchMs / 2));
@@ -268,6 +286,10 @@ export class Reflector<T extends KubeObject> {
               finish();
             } else if (error.statusCode === 410) {
               finish(new GoneError('watch answered 410 Gone'));
+            } else if (established) {
+              // the stream of an accepted watch was cut (connection reset): resume at once from the last
+              // resourceVersion, as after a clean end, instead of counting a failure and sleeping out the backoff
+              finish();
             } else {
               finish(error);
             }
@@ -277,7 +299,10 @@ export class Reflector<T extends KubeObject> {
           controller = c;
           if (finished) {
             c.abort();
-          } else if (this.state.phase !== 'synced') {
+            return;
+          }
+          established = true;
+          if (this.state.phase !== 'synced') {
             // the server accepted the watch: caught up again, even if the cluster is quiet
             this.setState({ phase: 'synced', since: new Date() });
           }

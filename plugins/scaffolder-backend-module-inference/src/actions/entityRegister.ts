@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -6,6 +5,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { workspaceChild } from './workspacePath';
 
 /**
  * `inference:entity:register`: for services applied without a git repository, keeps their catalog-info.yaml in the
@@ -56,20 +56,27 @@ export function createEntityRegisterAction(options: {
           'Registering without git needs inference.scaffolder.catalogDirectory in the app-config',
         );
       }
-      const file = resolveSafeChildPath(
+      // the scaffolder does not apply the zod default
+      const catalogInfoPath = ctx.input.catalogInfoPath ?? 'catalog-info.yaml';
+      const file = workspaceChild(
         ctx.workspacePath,
-        ctx.input.catalogInfoPath ?? 'catalog-info.yaml',
+        catalogInfoPath,
+        'catalogInfoPath',
       );
       const text = await fs.readFile(file, 'utf8').catch(() => {
-        throw new InputError(
-          `${ctx.input.catalogInfoPath} is not in the workspace`,
-        );
+        throw new InputError(`${catalogInfoPath} is not in the workspace`);
       });
-      const entity = yaml.parse(text);
+      const entity = (() => {
+        try {
+          return yaml.parse(text);
+        } catch (error) {
+          throw new InputError(
+            `${catalogInfoPath} is not valid YAML: ${(error as Error).message}`,
+          );
+        }
+      })();
       if (!entity?.kind || !entity?.metadata?.name) {
-        throw new InputError(
-          `${ctx.input.catalogInfoPath} is not a catalog entity`,
-        );
+        throw new InputError(`${catalogInfoPath} is not a catalog entity`);
       }
       const entityRef = stringifyEntityRef({
         ...entity,

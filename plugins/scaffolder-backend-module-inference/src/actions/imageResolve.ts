@@ -180,9 +180,16 @@ export function createImageResolveAction(options: {
         if ('error' in parsed) {
           const [name, tagPart] = input.image.split(/:(?=[^/]+$)/);
           // same repository normalisation as a pinned reference (docker.io/… for Docker Hub names)
-          const repo = parseImageReference(
-            `${name}@sha256:${'0'.repeat(64)}`,
-          ).repository;
+          let repo: string;
+          try {
+            repo = parseImageReference(
+              `${name}@sha256:${'0'.repeat(64)}`,
+            ).repository;
+          } catch {
+            throw new InputError(
+              `Image ${input.image} is not an image reference: use <repository>@sha256:<64 hex digits>, or <repository>:<tag> with resolveLive`,
+            );
+          }
           if (!tagPart || !(input.resolveLive ?? settings.resolveLive)) {
             throw new InputError(
               `Image ${input.image} is referenced by tag only: pin it as repository@sha256:<digest>, or let the platform resolve the tag (resolveLive)`,

@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../cluster/applyManifests';
 import { dns1123Label } from './names';
 import { examples } from './manifestsApply.examples';
+import { workspaceFolder } from './workspacePath';
 
 async function readManifests(root: string): Promise<KubernetesObject[]> {
   const entries = await fs.readdir(root, {
@@ -122,13 +122,16 @@ export function createManifestsApplyAction(options: {
           }`,
         );
       }
-      const root = resolveSafeChildPath(
+      const root = await workspaceFolder(
         ctx.workspacePath,
         ctx.input.path ?? '.',
+        'path',
       );
       const manifests = await readManifests(root);
       if (manifests.length === 0)
-        throw new InputError(`No Kubernetes manifests under ${ctx.input.path}`);
+        throw new InputError(
+          `No Kubernetes manifests under ${ctx.input.path ?? '.'}`,
+        );
       const log = (message: string) => ctx.logger.info(message);
       let applied: KubernetesObject[];
       try {

@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
@@ -7,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkPlatformPolicy, PolicyViolation } from '../policy/platformPolicy';
 import { validateManifestSchema } from '../manifests/kubernetesModels';
 import { examples } from './manifestsValidate.examples';
+import { workspaceFolder } from './workspacePath';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 
@@ -49,9 +49,10 @@ export function createManifestsValidateAction(
       },
     },
     async handler(ctx) {
-      const root = resolveSafeChildPath(
+      const root = await workspaceFolder(
         ctx.workspacePath,
         ctx.input.path ?? '.',
+        'path',
       );
       const files = await listManifestFiles(root);
       const violations: PolicyViolation[] = [];
