@@ -169,6 +169,21 @@ export async function startProduct(
       }).catch(() => undefined);
       return res?.ok ?? false;
     }, 120_000);
+    // The guest sign-in takes the user's teams from the catalog at that moment: a browser signing in before the
+    // catalog related user:default/guest to its group gets a token without platform-team (and no admin rights).
+    await waitFor(async () => {
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-name/user/default/guest`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      ).catch(() => undefined);
+      if (!res?.ok) return false;
+      const user = await res.json();
+      return (user.relations ?? []).some(
+        (r: { type: string; targetRef: string }) =>
+          r.type === 'memberOf' &&
+          r.targetRef === 'group:default/platform-team',
+      );
+    }, 120_000);
   } catch (error) {
     await stop();
     throw error;
