@@ -74,6 +74,7 @@ describe('control server', () => {
     await fetch(`${c.httpUrl}/api/v1/namespaces/ml-chat/pods`, {
       headers: { Authorization: `Bearer ${c.token}` },
     });
+    await fetch(`${c.httpUrl}/version`);
     const watch = new AbortController();
     const watching = fetch(`${c.httpUrl}/api/v1/pods?watch=true`, {
       headers: { Authorization: `Bearer ${c.token}` },
@@ -85,5 +86,6 @@ describe('control server', () => {
     const after = await stats();
     expect(after.other - before.other).toBe(1);
     expect(after.watch - before.watch).toBe(1);
+    expect(after.probe - before.probe).toBe(1);
   });
 });

@@ -64,6 +64,8 @@ export async function handleApiRequest(
     if (watch === 'true' || watch === '1' || pathname.includes('/watch/'))
       cluster.requestCounts.watch += 1;
     else if (/\/proxy(\/|$)/.test(pathname)) cluster.requestCounts.proxy += 1;
+    else if (/^\/(version|healthz|livez|readyz)\/?$/.test(pathname))
+      cluster.requestCounts.probe += 1;
     else cluster.requestCounts.other += 1;
   }
   const faults = cluster.faults;

@@ -25,10 +25,14 @@ export interface ClusterTokens {
   readOnly?: string;
 }
 
-/** Requests an API server received: watches, pod/service proxy calls (metrics scrapes), and all others. @public */
+/**
+ * Requests an API server received: watches, pod/service proxy calls (metrics scrapes), health and version probes,
+ * and all others (lists, gets, writes, discovery). @public
+ */
 export interface RequestCounts {
   watch: number;
   proxy: number;
+  probe: number;
   other: number;
 }
 

@@ -78,7 +78,7 @@ export class SimCluster implements ServedCluster {
   readonly api: ClusterApi;
   readonly watches: WatchHub;
   readonly faults = new FaultState();
-  readonly requestCounts = { watch: 0, proxy: 0, other: 0 };
+  readonly requestCounts = { watch: 0, proxy: 0, probe: 0, other: 0 };
   readonly profiles = new WorkloadProfiles();
   readonly runtime: InferenceRuntime;
   readonly events: EventRecorder;

@@ -15,6 +15,18 @@ const migrationsDir = resolvePackagePath(
 const MIGRATIONS_TABLE = 'inference_knex_migrations';
 
 /**
+ * SQLite (the embedded default) writes one transaction at a time, so every reservation waits for the commits ahead of
+ * it. Write-ahead logging lets readers run beside the writer, and `synchronous = NORMAL` syncs the log at checkpoints
+ * instead of at every commit: a process crash loses nothing, a power cut can lose the last commits (use PostgreSQL
+ * where that matters). In-memory databases keep their own journal.
+ */
+async function tuneSqlite(client: Knex): Promise<void> {
+  if (!String(client.client.config.client).includes('sqlite')) return;
+  await client.raw('PRAGMA journal_mode = WAL');
+  await client.raw('PRAGMA synchronous = NORMAL');
+}
+
+/**
  * Knex implementation of {@link InferenceStore}; runs on SQLite and PostgreSQL.
  *
  * @public
@@ -31,6 +43,7 @@ export class DatabaseInferenceStore implements InferenceStore {
     if (!skip) {
       await DatabaseInferenceStore.migrateUp(client);
     }
+    await tuneSqlite(client);
     return new DatabaseInferenceStore(client);
   }
 

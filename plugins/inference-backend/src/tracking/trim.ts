@@ -305,11 +305,14 @@ export function trimObject(resourceId: string, raw: Json): Json | undefined {
 }
 
 // JSON.stringify drops undefined, but keeping them costs a hidden-class slot per field in V8
+// (a for-in loop: this runs for every watch event, and Object.entries allocates an array per object)
 function dropUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(dropUndefined) as T;
   if (value && typeof value === 'object') {
     const out: Json = {};
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const v = (value as Json)[k];
       if (v !== undefined) out[k] = dropUndefined(v);
     }
     return out as T;
