@@ -74,7 +74,7 @@ async function trackerChild(clusters: Cluster[]) {
   const after = process.memoryUsage();
   const pods = tracker
     .clusterTrackers()
-    .reduce((n, c) => n + c.cache('core/pods').size, 0);
+    .reduce((n, c) => n + c.cache('pods').size, 0);
   process.send!({
     type: 'memory',
     pods,

@@ -77,60 +77,84 @@ function runBench(name) {
   });
 }
 
+// `--render` only rewrites latest.md from latest.json
 const results = [];
-for (const name of names) results.push(await runBench(name));
+for (const name of args.includes('--render') ? [] : names) {
+  const result = await runBench(name);
+  results.push({ ...result, name, when: new Date().toISOString() });
+}
 
-const header = ['Benchmark', 'Measure', 'Result', 'Target', 'Verdict'];
-const lines = results.flatMap(r =>
-  r.rows.map(row => [
-    row.bench,
-    row.measure,
-    row.result,
-    row.target ?? '',
-    row.met === undefined
-      ? ''
-      : row.met
-      ? 'met'
-      : `MISSED${row.note ? `: ${row.note}` : ''}`,
-  ]),
-);
-const widths = header.map((h, i) =>
-  Math.max(h.length, ...lines.map(l => l[i].length)),
-);
-const format = cells =>
-  `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-const table = [
-  format(header),
-  `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`,
-  ...lines.map(format),
-].join('\n');
 const machine = `${os.cpus().length} cores (${os
   .cpus()[0]
   ?.model?.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${
   process.version
 }, ${os.platform()} ${os.release()}`;
-const when = new Date().toISOString();
 
-console.log(`\nResults (${when}; ${machine})\n`);
-console.log(table);
-const notes = results.flatMap(r =>
-  (r.notes ?? []).map(n => `- ${r.bench}: ${n}`),
-);
-if (notes.length) console.log(`\n${notes.join('\n')}`);
+function render(list) {
+  const header = ['Benchmark', 'Measure', 'Result', 'Target', 'Verdict'];
+  const lines = list.flatMap(r =>
+    r.rows.map(row => [
+      row.bench,
+      row.measure,
+      row.result,
+      row.target ?? '',
+      row.met === undefined
+        ? ''
+        : row.met
+        ? 'met'
+        : `MISSED${row.note ? `: ${row.note}` : ''}`,
+    ]),
+  );
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...lines.map(l => l[i].length)),
+  );
+  const format = cells =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const table = [
+    format(header),
+    `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`,
+    ...lines.map(format),
+  ].join('\n');
+  const notes = list.flatMap(r =>
+    (r.notes ?? []).map(n => `- ${r.bench}: ${n}`),
+  );
+  return { table, notes };
+}
 
+const now = render(results);
+console.log(`\nResults (${machine})\n`);
+console.log(now.table);
+if (now.notes.length) console.log(`\n${now.notes.join('\n')}`);
+
+// The record (latest.md/.json) keeps the newest default-size run of each benchmark; runs with options are written
+// beside it (latest-<names>.md) and leave the record alone.
 const outDir = path.join(root, 'bench', 'results');
 fs.mkdirSync(outDir, { recursive: true });
-const suffix = requested.length ? `-${names.join('-')}` : '';
+let record = results;
+let suffix = '';
+if (forwarded.length && !args.includes('--render')) {
+  suffix = `-${names.join('-')}`;
+} else {
+  const file = path.join(outDir, 'latest.json');
+  const previous = fs.existsSync(file)
+    ? JSON.parse(fs.readFileSync(file, 'utf8')).results ?? []
+    : [];
+  const byName = new Map(previous.filter(r => r.name).map(r => [r.name, r]));
+  for (const r of results) byName.set(r.name, r);
+  record = ALL.filter(n => byName.has(n)).map(n => byName.get(n));
+}
+const { table, notes } = render(record);
+const runs = record.map(r => `${r.name} ${r.when}`).join(', ');
 fs.writeFileSync(
   path.join(outDir, `latest${suffix}.md`),
-  `# Benchmark results\n\n${when} on ${machine}. Reproduce with \`npm run bench${
-    requested.length ? ` -- ${names.join(' ')}` : ''
-  }\`.\n\n${table}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`,
+  `# Benchmark results\n\nOn ${machine}. Runs: ${runs}. Reproduce with \`npm run bench\` (or \`npm run bench -- <name>\`).\n\n${table}\n${
+    notes.length ? `\n${notes.join('\n')}\n` : ''
+  }`,
 );
 fs.writeFileSync(
   path.join(outDir, `latest${suffix}.json`),
   `${JSON.stringify(
-    { when, machine, cores: os.cpus().length, results },
+    { machine, cores: os.cpus().length, results: record },
     null,
     2,
   )}\n`,
