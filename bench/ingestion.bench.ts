@@ -5,9 +5,6 @@
  * process's CPU time is the tracker's. Lag: a Deployment's replicas are patched through the API server and the time
  * until the tracker's derived workloads (what /summary returns) show the new value is measured, idle and mid-storm.
  */
-import { fork } from 'node:child_process';
-import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { InferenceTracker } from '../plugins/inference-backend/src/tracking/InferenceTracker';
 import {
   argument,
@@ -19,28 +16,14 @@ import {
   percentile,
   progress,
 } from './lib/report';
+import { connectionsTo, nextMessage, forkScaleSimulator } from './lib/tracking';
+import { quietLogger } from './lib/quietLogger';
 
 const CLUSTERS = argument('clusters', 4);
 const PODS_PER_CLUSTER = argument('pods', 2500);
 const WORKLOADS_PER_CLUSTER = argument('workloads', 125);
 const STORM_PER_CLUSTER = argument('storm', 25_000);
 const LAG_SAMPLES = argument('lag-samples', 100);
-
-interface Cluster {
-  name: string;
-  url: string;
-  token: string;
-}
-
-const quietLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return quietLogger;
-  },
-};
 
 function trackerEvents(tracker: InferenceTracker): number {
   return tracker
@@ -50,59 +33,18 @@ function trackerEvents(tracker: InferenceTracker): number {
 }
 
 async function main() {
-  const simulator = fork(
-    path.resolve(
-      __dirname,
-      '../packages/cluster-simulator/bench/simulatorProcess.ts',
-    ),
-    [
-      JSON.stringify({
-        clusters: CLUSTERS,
-        workloads: WORKLOADS_PER_CLUSTER,
-        pods: PODS_PER_CLUSTER,
-        latencyMs: 0,
-        historyEvents: 10_000,
-      }),
-    ],
-    {
-      execArgv: ['-r', '@backstage/cli/config/nodeTransform.cjs'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
-  );
-  const next = (type: string) =>
-    new Promise<any>((resolve, reject) => {
-      const onMessage = (m: any) => {
-        if (m.type === type) {
-          simulator.off('message', onMessage);
-          resolve(m);
-        }
-      };
-      simulator.on('message', onMessage);
-      simulator.once('exit', code =>
-        reject(new Error(`simulator exited with ${code}`)),
-      );
-    });
   progress(
     `starting ${CLUSTERS} simulated clusters with ${count(
       CLUSTERS * PODS_PER_CLUSTER,
     )} pods`,
   );
-  const ready = await next('ready');
-  const clusters: Cluster[] = ready.clusters;
-
-  const tracker = new InferenceTracker(
-    clusters.map(c => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromOptions({
-        clusters: [{ name: c.name, server: c.url, skipTLSVerify: true }],
-        users: [{ name: 'bench', token: c.token }],
-        contexts: [{ name: c.name, cluster: c.name, user: 'bench' }],
-        currentContext: c.name,
-      });
-      return { name: c.name, url: c.url, kubeConfig };
-    }),
-    quietLogger,
-  );
+  const { child: simulator, clusters } = await forkScaleSimulator({
+    clusters: CLUSTERS,
+    workloads: WORKLOADS_PER_CLUSTER,
+    pods: PODS_PER_CLUSTER,
+    historyEvents: 10_000,
+  });
+  const tracker = new InferenceTracker(connectionsTo(clusters), quietLogger);
   tracker.start();
   const syncStarted = Date.now();
   while (!tracker.clusterTrackers().every(c => c.status().state === 'synced')) {
@@ -155,7 +97,7 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   simulator.send({ cmd: 'churn', perCluster: STORM_PER_CLUSTER });
-  const churned = next('churned');
+  const churned = nextMessage(simulator, 'churned');
   const stormLag: number[] = [];
   const expected = STORM_PER_CLUSTER * CLUSTERS;
   let lastEvents = events0;

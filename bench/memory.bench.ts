@@ -4,8 +4,6 @@
  * cluster is synced and the workloads are derived, collects garbage, and reports its memory against its own
  * baseline (the same process before the tracker started), so module code and the runtime are not counted per pod.
  */
-import { fork } from 'node:child_process';
-import { KubeConfig } from '@kubernetes/client-node';
 import { InferenceTracker } from '../plugins/inference-backend/src/tracking/InferenceTracker';
 import {
   argument,
@@ -16,12 +14,14 @@ import {
   mib,
   progress,
 } from './lib/report';
-
-interface Cluster {
-  name: string;
-  url: string;
-  token: string;
-}
+import {
+  connectionsTo,
+  forkTs,
+  nextMessage,
+  SimulatedCluster,
+  forkScaleSimulator,
+} from './lib/tracking';
+import { quietLogger } from './lib/quietLogger';
 
 const CLUSTERS = argument('clusters', 20);
 const PODS_PER_CLUSTER = argument('pods', 5000);
@@ -30,35 +30,13 @@ const SIZES = [2, 10, 20]
   .map(n => Math.min(n, CLUSTERS))
   .filter((n, i, a) => a.indexOf(n) === i);
 
-const quietLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return quietLogger;
-  },
-};
-
 const gc = () => (global as unknown as { gc: () => void }).gc();
 
 /** The tracker side: runs in its own process, reports memory once synced. */
-async function trackerChild(clusters: Cluster[]) {
+async function trackerChild(clusters: SimulatedCluster[]) {
   gc();
   const base = process.memoryUsage();
-  const tracker = new InferenceTracker(
-    clusters.map(c => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromOptions({
-        clusters: [{ name: c.name, server: c.url, skipTLSVerify: true }],
-        users: [{ name: 'bench', token: c.token }],
-        contexts: [{ name: c.name, cluster: c.name, user: 'bench' }],
-        currentContext: c.name,
-      });
-      return { name: c.name, url: c.url, kubeConfig };
-    }),
-    quietLogger,
-  );
+  const tracker = new InferenceTracker(connectionsTo(clusters), quietLogger);
   const started = Date.now();
   tracker.start();
   while (
@@ -88,26 +66,13 @@ async function trackerChild(clusters: Cluster[]) {
   setTimeout(() => process.exit(0), 100);
 }
 
-function forkTracker(clusters: Cluster[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = fork(
-      __filename,
-      [...process.argv.slice(2), '--tracker-child', JSON.stringify(clusters)],
-      {
-        execArgv: [
-          '--expose-gc',
-          '-r',
-          '@backstage/cli/config/nodeTransform.cjs',
-        ],
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      },
-    );
-    // nodeTransform also messages the parent about every file it compiles
-    child.on('message', (m: any) => m?.type === 'memory' && resolve(m));
-    child.once('exit', code =>
-      reject(new Error(`tracker process exited with ${code}`)),
-    );
-  });
+function forkTracker(clusters: SimulatedCluster[]): Promise<any> {
+  const child = forkTs(
+    __filename,
+    [...process.argv.slice(2), '--tracker-child', JSON.stringify(clusters)],
+    ['--expose-gc'],
+  );
+  return nextMessage(child, 'memory');
 }
 
 async function main() {
@@ -116,34 +81,18 @@ async function main() {
       PODS_PER_CLUSTER,
     )} pods (takes minutes at 100k pods)`,
   );
-  const simulator = fork(
-    require.resolve('../packages/cluster-simulator/bench/simulatorProcess.ts'),
-    [
-      JSON.stringify({
-        clusters: CLUSTERS,
-        workloads: WORKLOADS_PER_CLUSTER,
-        pods: PODS_PER_CLUSTER,
-        latencyMs: 0,
-        historyEvents: 1000,
-      }),
-    ],
-    {
-      execArgv: ['-r', '@backstage/cli/config/nodeTransform.cjs'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    },
-  );
-  const ready: any = await new Promise((resolve, reject) => {
-    simulator.on('message', (m: any) => m?.type === 'ready' && resolve(m));
-    simulator.once('exit', code =>
-      reject(new Error(`simulator exited with ${code}`)),
-    );
+  const simulator = await forkScaleSimulator({
+    clusters: CLUSTERS,
+    workloads: WORKLOADS_PER_CLUSTER,
+    pods: PODS_PER_CLUSTER,
+    historyEvents: 1000,
   });
-  progress(`simulator ready in ${Math.round(ready.startupMs / 1000)} s`);
+  progress(`simulator ready in ${Math.round(simulator.startupMs / 1000)} s`);
   const bench = 'Memory';
   const rows: BenchRow[] = [];
   const details: Record<string, unknown> = {};
   for (const n of SIZES) {
-    const m = await forkTracker(ready.clusters.slice(0, n));
+    const m = await forkTracker(simulator.clusters.slice(0, n));
     progress(
       `${count(m.pods)} pods: heap +${mib(m.heap)}, RSS +${mib(
         m.rss,
@@ -177,7 +126,7 @@ async function main() {
     );
     details[String(m.pods)] = m;
   }
-  simulator.send({ cmd: 'stop' });
+  simulator.child.send({ cmd: 'stop' });
   emit({
     bench,
     rows,

@@ -24,6 +24,7 @@ const CONCURRENCY = argument('concurrency', 64);
 const OPERATIONS = argument('operations', 4000);
 const TEAMS = 8;
 const GPU_TYPE = 'NVIDIA-H100-80GB-HBM3';
+const BENCH = 'Quota reservations';
 
 async function measure(knex: Knex) {
   const { quotas } = await DatabaseInferenceStore.create({
@@ -74,10 +75,49 @@ async function measure(knex: Knex) {
   return { reserveMs, releaseMs, throughput: (OPERATIONS * 2) / seconds };
 }
 
+/** The table rows and raw figures of one database's run. */
+function report(
+  database: string,
+  m: Awaited<ReturnType<typeof measure>>,
+  p99Limit: number,
+) {
+  const reserveP50 = percentile(m.reserveMs, 50);
+  const reserveP99 = percentile(m.reserveMs, 99);
+  const rows: BenchRow[] = [
+    {
+      bench: BENCH,
+      measure: `${database} reserve p50 (${CONCURRENCY} concurrent)`,
+      result: ms(reserveP50),
+    },
+    {
+      bench: BENCH,
+      measure: `${database} reserve p99 (${CONCURRENCY} concurrent)`,
+      result: ms(reserveP99),
+      ...atMost(reserveP99, p99Limit, ms),
+    },
+    {
+      bench: BENCH,
+      measure: `${database} release p50 / p99`,
+      result: `${ms(percentile(m.releaseMs, 50))} / ${ms(
+        percentile(m.releaseMs, 99),
+      )}`,
+    },
+    {
+      bench: BENCH,
+      measure: `${database} throughput`,
+      result: `${count(m.throughput)} ops/s`,
+    },
+  ];
+  return {
+    rows,
+    details: { throughput: m.throughput, reserveP50, reserveP99 },
+  };
+}
+
 async function main() {
   const rows: BenchRow[] = [];
   const details: Record<string, unknown> = {};
-  const bench = 'Quota reservations';
+  const bench = BENCH;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quota-'));
   const sqlite = knexFactory({
@@ -91,37 +131,9 @@ async function main() {
   const s = await measure(sqlite);
   await sqlite.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
-  const sqliteP99 = percentile(s.reserveMs, 99);
-  rows.push(
-    {
-      bench,
-      measure: `SQLite reserve p50 (${CONCURRENCY} concurrent)`,
-      result: ms(percentile(s.reserveMs, 50)),
-    },
-    {
-      bench,
-      measure: `SQLite reserve p99 (${CONCURRENCY} concurrent)`,
-      result: ms(sqliteP99),
-      ...atMost(sqliteP99, 20, ms),
-    },
-    {
-      bench,
-      measure: 'SQLite release p50 / p99',
-      result: `${ms(percentile(s.releaseMs, 50))} / ${ms(
-        percentile(s.releaseMs, 99),
-      )}`,
-    },
-    {
-      bench,
-      measure: 'SQLite throughput',
-      result: `${count(s.throughput)} ops/s`,
-    },
-  );
-  details.sqlite = {
-    throughput: s.throughput,
-    reserveP50: percentile(s.reserveMs, 50),
-    reserveP99: sqliteP99,
-  };
+  const sqliteReport = report('SQLite', s, 20);
+  rows.push(...sqliteReport.rows);
+  details.sqlite = sqliteReport.details;
 
   const pgUrl =
     process.env.BENCH_POSTGRES_CONNECTION_STRING ??
@@ -150,37 +162,9 @@ async function main() {
         )} reservations, ${CONCURRENCY} concurrent, pool of 10`,
       );
       const p = await measure(pg);
-      const pgP99 = percentile(p.reserveMs, 99);
-      rows.push(
-        {
-          bench,
-          measure: `PostgreSQL reserve p50 (${CONCURRENCY} concurrent)`,
-          result: ms(percentile(p.reserveMs, 50)),
-        },
-        {
-          bench,
-          measure: `PostgreSQL reserve p99 (${CONCURRENCY} concurrent)`,
-          result: ms(pgP99),
-          ...atMost(pgP99, 50, ms),
-        },
-        {
-          bench,
-          measure: 'PostgreSQL release p50 / p99',
-          result: `${ms(percentile(p.releaseMs, 50))} / ${ms(
-            percentile(p.releaseMs, 99),
-          )}`,
-        },
-        {
-          bench,
-          measure: 'PostgreSQL throughput',
-          result: `${count(p.throughput)} ops/s`,
-        },
-      );
-      details.postgres = {
-        throughput: p.throughput,
-        reserveP50: percentile(p.reserveMs, 50),
-        reserveP99: pgP99,
-      };
+      const pgReport = report('PostgreSQL', p, 50);
+      rows.push(...pgReport.rows);
+      details.postgres = pgReport.details;
     } finally {
       await pg.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${database}`);

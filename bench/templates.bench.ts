@@ -25,6 +25,7 @@ import {
   percentile,
   progress,
 } from './lib/report';
+import { quietLogger } from './lib/quietLogger';
 
 const ROUNDS = argument('rounds', 25);
 const templateDir = path.resolve(__dirname, '../templates/vllm-model-service');
@@ -74,16 +75,6 @@ const inventory: InferenceService = {
   },
   releaseReservation: async () => {
     throw new Error('not used');
-  },
-};
-
-const quietLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return quietLogger;
   },
 };
 
