@@ -28,6 +28,7 @@ import request from 'supertest';
 import yaml from 'yaml';
 import { inferencePlugin } from '../plugin';
 import { eventually } from '../__testUtils__/simulatedFleet';
+import { userInfoFromGroups } from '../__testUtils__/userInfo';
 
 jest.setTimeout(60_000);
 
@@ -198,18 +199,7 @@ describe('security', () => {
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),
           }),
-          mockServices.userInfo.mock({
-            getUserInfo: async (credentials: any) => {
-              const userEntityRef = credentials.principal.userEntityRef;
-              return {
-                userEntityRef,
-                ownershipEntityRefs: [
-                  userEntityRef,
-                  ...(groups[userEntityRef] ?? []),
-                ],
-              };
-            },
-          }).factory,
+          userInfoFromGroups(groups),
           // `policy` decides; tests swap it
           createServiceFactory({
             service: coreServices.permissions,

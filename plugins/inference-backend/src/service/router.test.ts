@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { inferencePlugin } from '../plugin';
+import { userInfoFromGroups } from '../__testUtils__/userInfo';
 
 const ADMIN = 'user:default/ana.ruiz';
 const CHAT_USER = 'user:default/chen.wei';
@@ -90,18 +91,7 @@ describe('inference REST API', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(groups[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoFromGroups(groups),
         permissionsFactory,
       ],
     });
