@@ -5,6 +5,7 @@ import {
 } from '@inference-platform/cluster-simulator';
 import request from 'supertest';
 import { startScaffolderBackend } from './__testUtils__/scaffolderBackend';
+import { VLLM_FORM } from './__testUtils__/vllmForm';
 
 jest.setTimeout(240_000);
 
@@ -76,27 +77,7 @@ describe('vllm-model-service template (apply to the simulator)', () => {
     await sim?.stop();
   });
 
-  const values = {
-    name: 'faq-bot',
-    description: 'Answers FAQ',
-    owner: 'group:default/ml-chat',
-    system: 'ai-platform',
-    model: 'meta-llama/Llama-3.1-8B-Instruct',
-    precision: 'bf16',
-    maxModelLen: 8192,
-    concurrency: 8,
-    ttftTargetMs: 800,
-    vllmVersion: '0.10.1.1',
-    gpuType: 'NVIDIA-L4',
-    minReplicas: 1,
-    maxReplicas: 2,
-    autoscaling: 'keda-queue',
-    queueTarget: 5,
-    scaleToZero: false,
-    cluster: 'gpu-us-east',
-    namespace: 'ml-chat',
-    delivery: 'apply',
-  };
+  const values = { ...VLLM_FORM, gpuType: 'NVIDIA-L4' };
 
   /** Runs a task to its end; returns its status and log. */
   async function runTask(taskValues: Record<string, unknown>) {

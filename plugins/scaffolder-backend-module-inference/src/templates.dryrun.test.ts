@@ -7,6 +7,7 @@ import {
   dryRun,
   startScaffolderBackend,
 } from './__testUtils__/scaffolderBackend';
+import { VLLM_FORM } from './__testUtils__/vllmForm';
 
 jest.setTimeout(180_000);
 
@@ -94,27 +95,7 @@ describe('vllm-model-service template (dry run)', () => {
     await sim?.stop();
   });
 
-  const base = {
-    name: 'faq-bot',
-    description: 'Answers FAQ',
-    owner: 'group:default/ml-chat',
-    system: 'ai-platform',
-    model: 'meta-llama/Llama-3.1-8B-Instruct',
-    precision: 'bf16',
-    maxModelLen: 8192,
-    concurrency: 8,
-    ttftTargetMs: 800,
-    vllmVersion: '0.10.1.1',
-    gpuType: 'auto',
-    minReplicas: 1,
-    maxReplicas: 2,
-    autoscaling: 'keda-queue',
-    queueTarget: 5,
-    scaleToZero: false,
-    cluster: 'gpu-us-east',
-    namespace: 'ml-chat',
-    delivery: 'apply',
-  };
+  const base = VLLM_FORM;
 
   const docs = (files: Record<string, string>, file: string) =>
     yaml

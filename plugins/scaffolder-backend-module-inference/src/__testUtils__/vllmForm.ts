@@ -1,0 +1,22 @@
+/** What a user fills into the vllm-model-service form: a small model for ml-chat, applied to gpu-us-east. */
+export const VLLM_FORM = {
+  name: 'faq-bot',
+  description: 'Answers FAQ',
+  owner: 'group:default/ml-chat',
+  system: 'ai-platform',
+  model: 'meta-llama/Llama-3.1-8B-Instruct',
+  precision: 'bf16',
+  maxModelLen: 8192,
+  concurrency: 8,
+  ttftTargetMs: 800,
+  vllmVersion: '0.10.1.1',
+  gpuType: 'auto',
+  minReplicas: 1,
+  maxReplicas: 2,
+  autoscaling: 'keda-queue',
+  queueTarget: 5,
+  scaleToZero: false,
+  cluster: 'gpu-us-east',
+  namespace: 'ml-chat',
+  delivery: 'apply',
+};
