@@ -16,4 +16,5 @@ export * from './quota/quota';
 export * from './cost/cost';
 export * from './capacity/capacity';
 export * from './kubernetes';
+export * from './tenancy';
 export * from './diagnosis';
