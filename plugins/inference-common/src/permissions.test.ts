@@ -13,9 +13,11 @@ describe('permissions and annotations', () => {
       'inference.quota.update',
       'inference.reservation.create',
       'inference.reservation.release',
+      'inference.platform.apply',
     ]);
     expect(inferenceAdminPermissions.map(p => p.name)).toEqual([
       'inference.quota.update',
+      'inference.platform.apply',
     ]);
   });
 

@@ -51,6 +51,17 @@ export const inferenceReservationReleasePermission = createPermission({
 });
 
 /**
+ * Apply objects that shape a cluster or other teams' limits (Karpenter NodePools, ResourceQuotas) and deploy to any
+ * team's namespace. An admin action: the platform team's templates.
+ *
+ * @public
+ */
+export const inferencePlatformApplyPermission = createPermission({
+  name: 'inference.platform.apply',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission of the inference plugin, for registration with the permissions registry.
  *
  * @public
@@ -61,6 +72,7 @@ export const inferencePermissions = [
   inferenceQuotaUpdatePermission,
   inferenceReservationCreatePermission,
   inferenceReservationReleasePermission,
+  inferencePlatformApplyPermission,
 ];
 
 /**
@@ -68,4 +80,7 @@ export const inferencePermissions = [
  *
  * @public
  */
-export const inferenceAdminPermissions = [inferenceQuotaUpdatePermission];
+export const inferenceAdminPermissions = [
+  inferenceQuotaUpdatePermission,
+  inferencePlatformApplyPermission,
+];
