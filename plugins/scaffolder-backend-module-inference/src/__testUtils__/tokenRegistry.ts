@@ -27,6 +27,8 @@ const b64url = (data: Buffer | string) =>
 /** A running docker-registry behind a bearer-token service, as registries on the internet answer. */
 export interface TokenRegistry {
   host: string;
+  /** Host (and port) of its token service, which runs beside the registry on another port. */
+  tokenHost: string;
   /** Pushes a small image and returns the digest the registry assigned to its manifest. */
   push(repository: string, tag: string): Promise<string>;
   /** Token requests seen (anonymous or with basic credentials). */
@@ -206,6 +208,7 @@ export async function startTokenRegistry(): Promise<TokenRegistry> {
 
   return {
     host,
+    tokenHost: `127.0.0.1:${tokenPort}`,
     tokenRequests,
     async push(repository, tag) {
       const token = await pushToken(repository);
@@ -257,4 +260,123 @@ export async function startTokenRegistry(): Promise<TokenRegistry> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One request a {@link RecordingServer} received. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  authorization?: string;
+}
+
+/** A plain HTTP server on a loopback address that records every connection and request. */
+export interface RecordingServer {
+  /** `<address>:<port>` */
+  host: string;
+  /** `http://<address>:<port>` */
+  url: string;
+  requests: RecordedRequest[];
+  /** TCP connections, so a TLS handshake that never becomes an HTTP request still counts. */
+  connections: number;
+  stop(): Promise<void>;
+}
+
+type Answer = {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+};
+
+/**
+ * Starts an HTTP server on `address` (a loopback address: 127.0.0.1, 127.0.0.2, ...) answering each request with
+ * `respond`, e.g. a stand-in for a cloud metadata endpoint that must never be reached.
+ */
+export async function startRecordingServer(
+  respond: (req: http.IncomingMessage) => Answer,
+  address = '127.0.0.1',
+): Promise<RecordingServer> {
+  const requests: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
+    const answer = respond(req);
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+  });
+  const handle: RecordingServer = {
+    host: '',
+    url: '',
+    requests,
+    connections: 0,
+    stop: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  server.on('connection', () => {
+    handle.connections += 1;
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, address, resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  handle.host = `${address}:${port}`;
+  handle.url = `http://${handle.host}`;
+  return handle;
+}
+
+/** The digest every manifest of a {@link FakeRegistry} has. */
+export const FAKE_REGISTRY_DIGEST = `sha256:${'cd'.repeat(32)}`;
+
+/** Options of {@link startFakeRegistry}. */
+export interface FakeRegistryOptions {
+  /** Token realm the 401 challenge names; default: the registry's own `/token`. */
+  realm?: (self: RecordingServer) => string;
+  /** How its own `/token` answers; default 200 `{"token":"good-token"}`. */
+  token?: Answer;
+  /** How manifest requests answer instead of the 401 challenge (e.g. a redirect). */
+  manifests?: Answer;
+}
+
+/**
+ * A registry in plain Node, as a hostile or broken registry on the internet may answer: manifest requests without
+ * `Bearer good-token` get a 401 challenge naming `realm`; its own `/token` answers as told. Records every request.
+ */
+export async function startFakeRegistry(
+  options: FakeRegistryOptions = {},
+): Promise<RecordingServer> {
+  const self: RecordingServer = await startRecordingServer(req => {
+    if (req.url?.startsWith('/token')) {
+      return (
+        options.token ?? {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token: 'good-token' }),
+        }
+      );
+    }
+    if (options.manifests) return options.manifests;
+    if (req.headers.authorization === 'Bearer good-token') {
+      return {
+        status: 200,
+        headers: {
+          'Docker-Content-Digest': FAKE_REGISTRY_DIGEST,
+          'Content-Type':
+            'application/vnd.docker.distribution.manifest.v2+json',
+        },
+      };
+    }
+    const realm = options.realm?.(self) ?? `${self.url}/token`;
+    return {
+      status: 401,
+      headers: {
+        'WWW-Authenticate': `Bearer realm="${realm}",service="fake-registry"`,
+      },
+    };
+  });
+  return self;
 }

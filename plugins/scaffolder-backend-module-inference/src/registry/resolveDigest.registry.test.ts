@@ -35,7 +35,7 @@ describeIfRegistry(
           repository: 'acme/vllm-openai',
           tag: 'v0.10.1.1',
         },
-        { insecure: true },
+        { insecure: true, tokenHosts: [registry.tokenHost] },
       );
       expect(digest).toBe(pushed);
       expect(registry.tokenRequests.at(-1)).toEqual({
@@ -57,11 +57,11 @@ describeIfRegistry(
       };
       const withHeader = await resolveDigest(
         { registry: registry.host, repository: 'acme/tei', tag: '89-1.9' },
-        { insecure: true },
+        { insecure: true, tokenHosts: [registry.tokenHost] },
       );
       const hashed = await resolveDigest(
         { registry: registry.host, repository: 'acme/tei', tag: '89-1.9' },
-        { insecure: true, fetch: stripped },
+        { insecure: true, tokenHosts: [registry.tokenHost], fetch: stripped },
       );
       expect(hashed.digest).toBe(withHeader.digest);
       const bytes = await (
@@ -89,13 +89,18 @@ describeIfRegistry(
       await registry.push('acme/private', 'v1');
       await resolveDigest(
         { registry: registry.host, repository: 'acme/private', tag: 'v1' },
-        { insecure: true, username: 'pusher', password: 'secret' },
+        {
+          insecure: true,
+          tokenHosts: [registry.tokenHost],
+          username: 'pusher',
+          password: 'secret',
+        },
       );
       expect(registry.tokenRequests.at(-1)?.user).toBe('pusher');
       await expect(
         resolveDigest(
           { registry: registry.host, repository: 'acme/private', tag: 'v9' },
-          { insecure: true },
+          { insecure: true, tokenHosts: [registry.tokenHost] },
         ),
       ).rejects.toThrow(
         `${registry.host}/acme/private:v9 does not exist in the registry`,
@@ -103,9 +108,28 @@ describeIfRegistry(
       await expect(
         resolveDigest(
           { registry: registry.host, repository: 'acme/private', tag: 'v1' },
-          { insecure: true, username: 'pusher', password: 'wrong' },
+          {
+            insecure: true,
+            tokenHosts: [registry.tokenHost],
+            username: 'pusher',
+            password: 'wrong',
+          },
         ),
       ).rejects.toThrow(/token endpoint answered 401/);
+    });
+
+    it('asks a token service on another host only when the platform lists it, and sends it no credentials otherwise', async () => {
+      await registry.push('acme/listed', 'v1');
+      const before = registry.tokenRequests.length;
+      await expect(
+        resolveDigest(
+          { registry: registry.host, repository: 'acme/listed', tag: 'v1' },
+          { insecure: true, username: 'pusher', password: 'secret' },
+        ),
+      ).rejects.toThrow(
+        `${registry.host} names a token realm on ${registry.tokenHost}, not on the registry's host`,
+      );
+      expect(registry.tokenRequests.length).toBe(before);
     });
   },
 );
