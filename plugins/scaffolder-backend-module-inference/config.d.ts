@@ -2,7 +2,11 @@ export interface Config {
   inference?: {
     /** Serving images of the scaffolder templates. @visibility backend */
     images?: {
-      /** Ask the registry for the digest of a tag when no pin exists (default false). @visibility backend */
+      /**
+       * Ask the registry for the digest of a tag when no pin exists (default false). Only the platform turns this on;
+       * task inputs cannot.
+       * @visibility backend
+       */
       resolveLive?: boolean;
       /** How registries are reached. @visibility backend */
       registries?: Array<{
@@ -16,6 +20,13 @@ export interface Config {
         username?: string;
         /** @visibility secret */
         password?: string;
+        /**
+         * Hosts (`host[:port]`) besides the registry's (or its mirror's) own that may issue its bearer tokens. A
+         * registry's 401 challenge is followed only to its own host, to these, and for docker.io to auth.docker.io;
+         * credentials are sent nowhere else.
+         * @visibility backend
+         */
+        tokenHosts?: string[];
       }>;
       /** Digests pinned by the platform team, by repository and tag. @visibility backend */
       pins?: Array<{
@@ -26,12 +37,17 @@ export interface Config {
         /** sha256:<64 hex> @visibility backend */
         digest: string;
       }>;
-      /** Registries (host and path prefix) images may come from; any when empty. @visibility backend */
+      /**
+       * Registries (host and optional path prefix, matched on a path-segment boundary: `docker.io/vllm` allows
+       * `docker.io/vllm/vllm-openai`, not `docker.io/vllm-evil/x`) images may come from; any when empty. Checked
+       * before any registry is asked; task inputs cannot widen it.
+       * @visibility backend
+       */
       allowedRegistries?: string[];
       /**
        * Accept an image whose CUDA is newer than the node driver supports when the GPU is a data-center part that can
        * load NVIDIA's forward-compatibility package (default false: such an image is refused, since the container
-       * runtime rejects it unless the image carries cuda-compat).
+       * runtime rejects it unless the image carries cuda-compat). Only the platform decides; task inputs cannot.
        * @visibility backend
        */
       allowForwardCompatibility?: boolean;

@@ -22,13 +22,13 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Resolve the text-embeddings-inference build for the GPU architecture from the registry',
+      'Pin the text-embeddings-inference build for the GPU architecture (from an operator pin, or from the registry when the platform sets inference.images.resolveLive)',
     example: yaml.stringify({
       steps: [
         {
           id: 'image',
           action: 'inference:image:resolve',
-          input: { runtime: 'tei', gpuType: 'NVIDIA-L4', resolveLive: true },
+          input: { runtime: 'tei', gpuType: 'NVIDIA-L4' },
         },
       ],
     }),

@@ -3,6 +3,13 @@ import {
   SimulatorHandle,
   startSimulator,
 } from '@inference-platform/cluster-simulator';
+import { Validator } from 'jsonschema';
+import {
+  FAKE_REGISTRY_DIGEST,
+  RecordingServer,
+  startFakeRegistry,
+  startRecordingServer,
+} from '../__testUtils__/tokenRegistry';
 import { ImageSettings } from '../images/imageConfig';
 import { createImageResolveAction } from './imageResolve';
 
@@ -119,12 +126,12 @@ describe('inference:image:resolve', () => {
       expect(out.compatibility).toMatch(/^needs-forward-compat: /);
     });
 
-    it('is accepted when the template asks for it', async () => {
-      const out = await run(settings, {
+    it('is refused even when a task input asks for it: the platform setting decides', async () => {
+      const error = await run(settings, {
         ...input,
         allowForwardCompatibility: true,
-      });
-      expect(out.compatibility).toMatch(/^needs-forward-compat: /);
+      }).catch(e => e);
+      expect(error.message).toMatch(/cannot run on driver 550\.54\.15/);
     });
   });
 
@@ -227,6 +234,116 @@ describe('inference:image:resolve', () => {
         /^docker\.io\/vllm\/vllm-openai@sha256:[a-f0-9]{64}$/,
       );
       expect(out.tag).toBe('v0.8.5');
+    });
+  });
+
+  describe('registry access: the platform decides which registries are asked, never the task', () => {
+    let registry: RecordingServer;
+    let other: RecordingServer;
+    beforeEach(async () => {
+      registry = await startFakeRegistry();
+      other = await startRecordingServer(() => ({ status: 500 }), '127.0.0.2');
+    });
+    afterEach(async () => {
+      await registry.stop();
+      await other.stop();
+    });
+    const live = (allowedRegistries: string[]): ImageSettings => ({
+      ...noSettings,
+      resolveLive: true,
+      registries: [
+        { host: 'docker.io', mirror: registry.host, insecure: true },
+      ],
+      allowedRegistries,
+    });
+
+    it('resolves a tag inside the allowed registries through the mirror', async () => {
+      const out = await run(live(['docker.io/vllm']), {
+        runtime: 'vllm',
+        image: 'docker.io/vllm/vllm-openai:v0.10.1.1',
+      });
+      expect(out).toMatchObject({
+        image: `docker.io/vllm/vllm-openai@${FAKE_REGISTRY_DIGEST}`,
+        digestSource: 'registry',
+      });
+    });
+
+    it.each([
+      [
+        'an image of another registry',
+        ['nvcr.io/nvidia'],
+        'docker.io/vllm/vllm-openai:v0.10.1.1',
+      ],
+      [
+        'a repository that only starts like an allowed one',
+        ['docker.io/vllm'],
+        'docker.io/vllm-evil/vllm-openai:v0.10.1.1',
+      ],
+      [
+        'a host that only starts like an allowed one',
+        ['docker.io'],
+        'docker.io.evil.example/vllm/vllm-openai:v1',
+      ],
+      [
+        'a digest-pinned repository that only starts like an allowed one',
+        ['docker.io/vllm'],
+        `docker.io/vllm-evil/vllm-openai@${PIN}`,
+      ],
+    ])(
+      'refuses %s before any request reaches a registry',
+      async (_name, allowed, image) => {
+        const error = await run(live(allowed), {
+          runtime: 'vllm',
+          image,
+        }).catch(e => e);
+        expect(error.name).toBe('InputError');
+        expect(error.message).toMatch(/is not from an allowed registry/);
+        expect(registry.connections).toBe(0);
+      },
+    );
+
+    it('refuses a catalog image outside the allowed registries before asking its registry', async () => {
+      const error = await run(live(['nvcr.io/nvidia']), {
+        runtime: 'vllm',
+        version: '0.10.1.1',
+      }).catch(e => e);
+      expect(error.message).toMatch(
+        /docker\.io\/vllm\/vllm-openai is not from an allowed registry/,
+      );
+      expect(registry.connections).toBe(0);
+    });
+
+    it('asks no registry the platform does not name for a tag-only image when no allow-list is set', async () => {
+      const error = await run(live([]), {
+        runtime: 'vllm',
+        image: `${other.host}/team/model:v1`,
+      }).catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toMatch(
+        /referenced by tag only and .* is not a registry the platform resolves tags from/,
+      );
+      expect(other.connections).toBe(0);
+    });
+
+    it('does not resolve live when a task input asks for it but the platform does not', async () => {
+      const error = await run(
+        { ...live(['docker.io/vllm']), resolveLive: false },
+        { runtime: 'vllm', version: '0.10.1.1', resolveLive: true },
+      ).catch(e => e);
+      expect(error.message).toMatch(/^No verified digest for /);
+      expect(registry.connections).toBe(0);
+    });
+
+    it('keeps platform settings out of the input schema, so the scaffolder refuses them in a template', () => {
+      const action = createImageResolveAction({ images: noSettings });
+      const result = new Validator().validate(
+        { runtime: 'vllm', resolveLive: true, allowForwardCompatibility: true },
+        action.schema!.input as any,
+      );
+      expect(result.errors.map(e => e.argument).sort()).toEqual([
+        'allowForwardCompatibility',
+        'resolveLive',
+      ]);
     });
   });
 });

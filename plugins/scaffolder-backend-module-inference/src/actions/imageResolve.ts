@@ -10,6 +10,7 @@ import {
   ServingImage,
 } from '@inference-platform/plugin-inference-common';
 import { InferenceService } from '@inference-platform/plugin-inference-node';
+import { isAllowedRepository } from '../images/allowedRegistries';
 import { ImageSettings } from '../images/imageConfig';
 import { resolveDigest } from '../registry/resolveDigest';
 import { examples } from './imageResolve.examples';
@@ -53,6 +54,60 @@ function splitRepository(repository: string): {
 } {
   const [registry, ...rest] = repository.split('/');
   return { registry, path: rest.join('/') };
+}
+
+type DigestSource = 'pin' | 'registry' | 'catalog' | 'input';
+
+/** The image a step asks for, before any registry is asked about it. */
+interface RequestedImage {
+  repository: string;
+  tag: string;
+  /** Set when the reference carries its digest. */
+  digest?: string;
+  /** From the step's `image` input rather than the image catalog. */
+  explicit: boolean;
+}
+
+/** The catalog image, or the step's explicit `image` normalised as a pinned reference is (docker.io/… for Hub names). */
+function requestedImage(
+  image: string | undefined,
+  catalogImage: ServingImage,
+): RequestedImage {
+  if (!image) {
+    return {
+      repository: catalogImage.repository,
+      tag: catalogImage.tag,
+      explicit: false,
+    };
+  }
+  try {
+    const parsed = parseImageReference(image);
+    return {
+      repository: parsed.repository,
+      tag: catalogImage.tag,
+      digest: parsed.digest,
+      explicit: true,
+    };
+  } catch {
+    // not pinned: a <repository>:<tag> the platform may resolve
+  }
+  const [name, tag] = image.split(/:(?=[^/]+$)/);
+  let repository: string;
+  try {
+    repository = parseImageReference(
+      `${name}@sha256:${'0'.repeat(64)}`,
+    ).repository;
+  } catch {
+    throw new InputError(
+      `Image ${image} is not an image reference: use <repository>@sha256:<64 hex digits>, or <repository>:<tag> when the platform resolves tags`,
+    );
+  }
+  if (!tag) {
+    throw new InputError(
+      `Image ${image} is referenced by tag only: pin it as repository@sha256:<digest>`,
+    );
+  }
+  return { repository, tag, explicit: true };
 }
 
 /**
@@ -110,18 +165,6 @@ export function createImageResolveAction(options: {
             .describe(
               'Without driverVersion: the cluster whose pool of gpuType gives the driver',
             ),
-        resolveLive: z =>
-          z
-            .boolean()
-            .optional()
-            .describe('Ask the registry for the current digest of the tag'),
-        allowForwardCompatibility: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Accept a CUDA newer than the driver on data-center GPUs through the forward-compatibility package (default: inference.images.allowForwardCompatibility)',
-            ),
       },
       output: {
         image: z => z.string().describe('repository@sha256:…'),
@@ -138,6 +181,23 @@ export function createImageResolveAction(options: {
       // MIG slices (`<product>-MIG-<profile>`) run the image of their GPU
       const baseProduct = input.gpuType?.replace(/-MIG-.*$/, '');
       const gpu = baseProduct ? findGpu(baseProduct) : undefined;
+      const catalogImage = selectCatalogImage(
+        input.runtime,
+        input.version,
+        gpu?.computeCapability ?? undefined,
+      );
+      const requested = requestedImage(input.image, catalogImage);
+      const { repository, tag } = requested;
+
+      // before anything is asked of a registry (or the backend): the platform's allow-list, never widened by input
+      if (!isAllowedRepository(repository, settings.allowedRegistries)) {
+        throw new InputError(
+          `${repository} is not from an allowed registry (${settings.allowedRegistries.join(
+            ', ',
+          )})`,
+        );
+      }
+
       if (
         !input.driverVersion &&
         input.cluster &&
@@ -159,63 +219,34 @@ export function createImageResolveAction(options: {
         }
         input.driverVersion = pool.driverVersion;
       }
-      const catalogImage = selectCatalogImage(
-        input.runtime,
-        input.version,
-        gpu?.computeCapability ?? undefined,
-      );
 
-      let repository = catalogImage.repository;
-      let tag = catalogImage.tag;
-      let digest: string | undefined;
-      let digestSource: 'pin' | 'registry' | 'catalog' | 'input' = 'catalog';
-      if (input.image) {
-        const parsed = (() => {
-          try {
-            return parseImageReference(input.image!);
-          } catch (error) {
-            return { error: String((error as Error).message) } as const;
-          }
-        })();
-        if ('error' in parsed) {
-          const [name, tagPart] = input.image.split(/:(?=[^/]+$)/);
-          // same repository normalisation as a pinned reference (docker.io/… for Docker Hub names)
-          let repo: string;
-          try {
-            repo = parseImageReference(
-              `${name}@sha256:${'0'.repeat(64)}`,
-            ).repository;
-          } catch {
-            throw new InputError(
-              `Image ${input.image} is not an image reference: use <repository>@sha256:<64 hex digits>, or <repository>:<tag> with resolveLive`,
-            );
-          }
-          if (!tagPart || !(input.resolveLive ?? settings.resolveLive)) {
-            throw new InputError(
-              `Image ${input.image} is referenced by tag only: pin it as repository@sha256:<digest>, or let the platform resolve the tag (resolveLive)`,
-            );
-          }
-          repository = repo;
-          tag = tagPart;
-        } else {
-          repository = parsed.repository;
-          digest = parsed.digest;
-          digestSource = 'input';
-        }
-      }
-
+      let digest = requested.digest;
+      let digestSource: DigestSource = 'input';
       if (!digest) {
         const pin = settings.pins.find(
           p => p.repository === repository && p.tag === tag,
         );
+        const { registry, path } = splitRepository(repository);
+        const registrySettings = settings.registries.find(
+          r => r.host === registry,
+        );
         if (pin) {
           digest = pin.digest;
           digestSource = 'pin';
-        } else if (input.resolveLive ?? settings.resolveLive) {
-          const { registry, path } = splitRepository(repository);
-          const registrySettings = settings.registries.find(
-            r => r.host === registry,
+        } else if (requested.explicit && !settings.resolveLive) {
+          throw new InputError(
+            `Image ${input.image} is referenced by tag only: pin it as repository@sha256:<digest> (the platform does not resolve tags: inference.images.resolveLive is off)`,
           );
+        } else if (
+          requested.explicit &&
+          settings.allowedRegistries.length === 0 &&
+          !registrySettings
+        ) {
+          // no allow-list: a task may still not point the backend at a host the platform never named
+          throw new InputError(
+            `Image ${input.image} is referenced by tag only and ${registry} is not a registry the platform resolves tags from (inference.images.registries or allowedRegistries): pin it as repository@sha256:<digest>`,
+          );
+        } else if (settings.resolveLive) {
           const host = registrySettings?.mirror ?? registry;
           try {
             ({ digest } = await resolveDigest(
@@ -224,6 +255,7 @@ export function createImageResolveAction(options: {
                 insecure: registrySettings?.insecure,
                 username: registrySettings?.username,
                 password: registrySettings?.password,
+                tokenHosts: registrySettings?.tokenHosts,
               },
             ));
           } catch (error) {
@@ -242,24 +274,12 @@ export function createImageResolveAction(options: {
           repository === catalogImage.repository
         ) {
           digest = catalogImage.digest;
+          digestSource = 'catalog';
         } else {
           throw new InputError(
             `No verified digest for ${repository}:${tag}: pin one under inference.images.pins, or enable inference.images.resolveLive with a reachable registry or mirror`,
           );
         }
-      }
-
-      if (
-        settings.allowedRegistries.length &&
-        !settings.allowedRegistries.some(r =>
-          repository.startsWith(r.replace(/\/$/, '')),
-        )
-      ) {
-        throw new InputError(
-          `${repository} is not from an allowed registry (${settings.allowedRegistries.join(
-            ', ',
-          )})`,
-        );
       }
 
       let compatibility = 'unchecked: no driver version given';
@@ -278,10 +298,7 @@ export function createImageResolveAction(options: {
         });
         const forwardCompatRefused =
           result.status === 'needs-forward-compat' &&
-          !(
-            input.allowForwardCompatibility ??
-            settings.allowForwardCompatibility
-          );
+          !settings.allowForwardCompatibility;
         if (result.status === 'incompatible' || forwardCompatRefused) {
           throw new InputError(
             `${repository}:${tag} (CUDA ${catalogImage.cudaVersion}) cannot run on driver ${input.driverVersion}: ${result.reason}`,

@@ -8,6 +8,8 @@ export interface RegistrySettings {
   insecure?: boolean;
   username?: string;
   password?: string;
+  /** Hosts besides the registry's (or mirror's) own that may issue its bearer tokens, e.g. auth.docker.io. */
+  tokenHosts?: string[];
 }
 
 /** A digest an operator pinned for a repository and tag. */
@@ -51,6 +53,7 @@ export function readImageSettings(root: Config): ImageSettings {
       insecure: r.getOptionalBoolean('insecure'),
       username: r.getOptionalString('username'),
       password: r.getOptionalString('password'),
+      tokenHosts: r.getOptionalStringArray('tokenHosts'),
     })),
     pins,
     allowedRegistries:
