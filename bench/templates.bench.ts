@@ -76,6 +76,7 @@ const inventory: InferenceService = {
   releaseReservation: async () => {
     throw new Error('not used');
   },
+  listReservations: async () => [],
 };
 
 function actionContext(input: Record<string, unknown>, workspacePath: string) {

@@ -58,6 +58,11 @@ export interface InferenceService {
     id: string,
     options?: InferenceRequestOptions,
   ): Promise<Reservation>;
+  /** The owner's reservations, newest first, optionally of one state. */
+  listReservations(
+    filter: { owner: string; state?: Reservation['state'] },
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation[]>;
   /** The owner's quota lines (limit, used at autoscaler ceiling, reserved, headroom) per GPU type. */
   getQuotaStandings(
     owner: string,
@@ -123,6 +128,20 @@ export class DefaultInferenceService implements InferenceService {
       `/reservations/${encodeURIComponent(id)}/release`,
       options,
     );
+  }
+
+  async listReservations(
+    filter: { owner: string; state?: Reservation['state'] },
+    options?: InferenceRequestOptions,
+  ): Promise<Reservation[]> {
+    const query = new URLSearchParams({ owner: filter.owner });
+    if (filter.state) query.set('state', filter.state);
+    const { items } = await this.request<{ items: Reservation[] }>(
+      'GET',
+      `/reservations?${query}`,
+      options,
+    );
+    return items;
   }
 
   async getQuotaStandings(

@@ -7,3 +7,4 @@
 export * from './InferenceService';
 export * from './serviceRef';
 export * from './clusterConfig';
+export * from './tenancy';

@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   inferenceServiceRef,
   readClusterConnections,
+  TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
 import { createEntityRegisterAction } from './actions/entityRegister';
 import { createImageResolveAction } from './actions/imageResolve';
@@ -32,13 +33,24 @@ export const scaffolderModuleInference = createBackendModule({
         config: coreServices.rootConfig,
         inference: inferenceServiceRef,
         catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, inference, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        inference,
+        catalog,
+        userInfo,
+        permissions,
+      }) {
         const images = readImageSettings(config);
+        // who may deploy where: identity from the auth system, placements from config and Group entities
+        const tenancy = TeamTenancy.fromConfig(config, { userInfo, catalog });
         scaffolder.addActions(
-          createPlanCreateAction({ inference }),
+          createPlanCreateAction({ inference, tenancy }),
           createImageResolveAction({ images, inference }),
-          createQuotaReserveAction({ inference }),
+          createQuotaReserveAction({ inference, tenancy }),
           createQuotaReleaseAction({ inference }),
           createManifestsValidateAction({
             allowedRegistries: images.allowedRegistries,
@@ -46,9 +58,15 @@ export const scaffolderModuleInference = createBackendModule({
           createManifestsApplyAction({
             clusters: readClusterConnections(config),
             inference,
+            tenancy,
+            permissions,
+            podSecurity: config.getOptionalString(
+              'inference.tenancy.podSecurity',
+            ) as 'baseline' | 'restricted' | undefined,
           }),
           createEntityRegisterAction({
             catalog,
+            tenancy,
             catalogDirectory: config.getOptionalString(
               'inference.scaffolder.catalogDirectory',
             ),

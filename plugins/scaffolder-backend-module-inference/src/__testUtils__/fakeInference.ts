@@ -78,6 +78,7 @@ export function fakeInference(
     getQuotaStandings: jest.fn(async () => []),
     reserveGpus: jest.fn(),
     releaseReservation: jest.fn(),
+    listReservations: jest.fn(async () => []),
     ...overrides,
   } as jest.Mocked<InferenceService>;
 }

@@ -1,11 +1,41 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { toGroupEntityRef } from '@inference-platform/plugin-inference-common';
+import { TeamTenancy } from '@inference-platform/plugin-inference-node';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import { workspaceChild } from './workspacePath';
+
+/** The kinds a template may register: what a model service is, never who people are or what templates exist. */
+const REGISTRABLE_KINDS = ['component', 'resource', 'api'];
+
+/**
+ * The folder of an entity in the catalog directory: `<kind>.<namespace>.<name>`. Kinds and namespaces hold no dots,
+ * so the name is what follows the second dot and two refs never share a folder.
+ */
+export function entityFolderName(entity: {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  return [
+    entity.kind,
+    entity.metadata.namespace ?? 'default',
+    entity.metadata.name,
+  ]
+    .join('.')
+    .toLowerCase();
+}
+
+function ownerOf(entity: any): string | undefined {
+  const owner = entity?.spec?.owner;
+  return typeof owner === 'string' && owner
+    ? toGroupEntityRef(owner)
+    : undefined;
+}
 
 /**
  * `inference:entity:register`: for services applied without a git repository, keeps their catalog-info.yaml in the
@@ -16,13 +46,14 @@ import { workspaceChild } from './workspacePath';
  */
 export function createEntityRegisterAction(options: {
   catalog: CatalogService;
+  tenancy: TeamTenancy;
   /** Where registered entity files are kept (inference.scaffolder.catalogDirectory); absent: the action is refused. */
   catalogDirectory?: string;
 }) {
   return createTemplateAction({
     id: 'inference:entity:register',
     description:
-      "Registers the workspace's catalog-info.yaml from the platform's catalog directory, for services applied without a git repository (with git, use publish + catalog:register).",
+      "Registers the workspace's catalog-info.yaml (a Component, Resource or API) from the platform's catalog directory, for services applied without a git repository (with git, use publish + catalog:register). The user must be a member of the entity's owner, and an entity another owner holds, or that the catalog has from elsewhere, is never overwritten.",
     supportsDryRun: true,
     examples: [
       {
@@ -78,30 +109,71 @@ export function createEntityRegisterAction(options: {
       if (!entity?.kind || !entity?.metadata?.name) {
         throw new InputError(`${catalogInfoPath} is not a catalog entity`);
       }
-      const entityRef = stringifyEntityRef({
+      if (!REGISTRABLE_KINDS.includes(String(entity.kind).toLowerCase())) {
+        throw new InputError(
+          `${catalogInfoPath} is a ${entity.kind}: only Component, Resource and API entities can be registered this way`,
+        );
+      }
+      const owner = ownerOf(entity);
+      if (!owner) {
+        throw new InputError(`${catalogInfoPath} has no spec.owner`);
+      }
+      const credentials = await ctx.getInitiatorCredentials();
+      await options.tenancy.requireActsFor(
+        credentials,
+        owner,
+        `register entities owned by it`,
+      );
+      const named = {
         ...entity,
-        metadata: { namespace: 'default', ...entity.metadata },
-      });
-      const directory = path.resolve(
-        options.catalogDirectory,
-        entityRef.replace(/[:/]/g, '-'),
+        metadata: {
+          ...entity.metadata,
+          namespace: entity.metadata.namespace ?? 'default',
+        },
+      };
+      const entityRef = stringifyEntityRef(named);
+      const folder = entityFolderName(named);
+      const directory = path.join(
+        path.resolve(options.catalogDirectory),
+        folder,
       );
       const target = path.join(directory, 'catalog-info.yaml');
+
+      // never take over an entity: one the catalog has from another place, or another owner's
+      const existing = await options.catalog
+        .getEntityByRef(entityRef, { credentials })
+        .catch(() => undefined);
+      const managedBy =
+        existing?.metadata.annotations?.['backstage.io/managed-by-location'];
+      if (existing && managedBy !== `file:${target}`) {
+        throw new NotAllowedError(
+          `${entityRef} already exists in the catalog from another location; choose another name`,
+        );
+      }
+      const previous = await fs
+        .readFile(target, 'utf8')
+        .then(text => yaml.parse(text))
+        .catch(() => undefined);
+      const holder = ownerOf(existing) ?? ownerOf(previous);
+      if (holder && holder !== owner) {
+        throw new NotAllowedError(
+          `${entityRef} belongs to ${holder}; it cannot be registered again for ${owner}`,
+        );
+      }
+
       ctx.output('entityRef', entityRef);
-      ctx.output('location', target);
+      ctx.output('location', `inference-provisioned:${folder}`);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register ${entityRef} from ${target}`);
+        ctx.logger.info(`Dry run: would register ${entityRef}`);
         return;
       }
       await fs.mkdir(directory, { recursive: true });
-      // write then rename, so the catalog module never reads a half-written file
-      await fs.writeFile(`${target}.tmp`, text);
-      await fs.rename(`${target}.tmp`, target);
-      ctx.logger.info(
-        `Wrote ${target}; waiting for the catalog to serve ${entityRef}`,
-      );
+      // write a file of its own, then rename: the catalog never reads half a file, concurrent tasks never share one
+      const temporary = `${target}.${randomUUID()}.tmp`;
+      await fs.writeFile(temporary, text);
+      await fs.rename(temporary, target);
+      ctx.logger.info(`Waiting for the catalog to serve ${entityRef}`);
 
-      const credentials = await ctx.getInitiatorCredentials();
       const deadline = Date.now() + (ctx.input.waitSeconds ?? 60) * 1000;
       for (;;) {
         const found = await options.catalog
@@ -115,7 +187,7 @@ export function createEntityRegisterAction(options: {
         await new Promise(resolve => setTimeout(resolve, 1000));
       }
       ctx.logger.warn(
-        `${entityRef} is not in the catalog yet: is @inference-platform/plugin-catalog-backend-module-inference installed and reading ${options.catalogDirectory}?`,
+        `${entityRef} is not in the catalog yet: is @inference-platform/plugin-catalog-backend-module-inference installed and reading inference.scaffolder.catalogDirectory?`,
       );
     },
   });

@@ -13,7 +13,9 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: '${{ parameters.cluster }}',
             namespace: '${{ parameters.namespace }}',
+            owner: '${{ parameters.owner }}',
             path: './kubernetes',
+            reservationId: '${{ steps.reserve.output.reservationId }}',
             timeoutSeconds: 900,
           },
         },

@@ -1,8 +1,22 @@
 import { InputError } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  gpuCeilings,
+  groupNameOf,
+  inferencePlatformApplyPermission,
+  INFERENCE_ANNOTATIONS,
+  Manifest,
+  PodSecurityLevel,
+  placeManifests,
+  reservationRefusal,
+  toGroupEntityRef,
+} from '@inference-platform/plugin-inference-common';
 import {
   ClusterConnection,
   InferenceService,
+  TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
 import { KubernetesObject } from '@kubernetes/client-node';
 import fs from 'node:fs/promises';
@@ -11,18 +25,19 @@ import { parseAllDocuments } from 'yaml';
 import {
   applyManifests,
   FIELD_MANAGER,
+  readExistingOwners,
   waitForRollout,
 } from '../cluster/applyManifests';
-import { dns1123Label } from './names';
+import { dns1123Label, ownerRef } from './names';
 import { examples } from './manifestsApply.examples';
 import { workspaceFolder } from './workspacePath';
 
-async function readManifests(root: string): Promise<KubernetesObject[]> {
+async function readManifests(root: string): Promise<Manifest[]> {
   const entries = await fs.readdir(root, {
     withFileTypes: true,
     recursive: true,
   });
-  const manifests: KubernetesObject[] = [];
+  const manifests: Manifest[] = [];
   for (const entry of entries
     .filter(e => e.isFile() && /\.ya?ml$/i.test(e.name))
     .sort((a, b) => a.name.localeCompare(b.name))) {
@@ -44,6 +59,21 @@ async function readManifests(root: string): Promise<KubernetesObject[]> {
   return manifests;
 }
 
+/** The message of a Kubernetes API error, without the request details client-node puts around it. */
+function clusterMessage(error: any): string {
+  const body =
+    typeof error?.body === 'string'
+      ? error.body
+      : error?.body
+      ? JSON.stringify(error.body)
+      : '';
+  try {
+    return JSON.parse(body).message ?? 'refused';
+  } catch {
+    return body || error?.message || 'refused';
+  }
+}
+
 /**
  * `inference:manifests:apply`: server-side applies the workspace's manifests to a configured cluster (field manager
  * `backstage-inference`) and waits for the rollout, logging progress; a dry run asks the API server to validate only.
@@ -52,11 +82,15 @@ async function readManifests(root: string): Promise<KubernetesObject[]> {
  */
 export function createManifestsApplyAction(options: {
   clusters: ClusterConnection[];
-  inference?: InferenceService;
+  inference: InferenceService;
+  tenancy: TeamTenancy;
+  permissions: PermissionsService;
+  /** Pod Security Standards level every applied pod spec must meet (inference.tenancy.podSecurity). */
+  podSecurity?: PodSecurityLevel;
 }) {
   return createTemplateAction({
     id: 'inference:manifests:apply',
-    description: `Applies the workspace's Kubernetes manifests to a cluster with server-side apply (field manager ${FIELD_MANAGER}) and waits for Deployments and StatefulSets to roll out. For the demo and for teams without GitOps.`,
+    description: `Applies the workspace's Kubernetes manifests to a cluster with server-side apply (field manager ${FIELD_MANAGER}) for the owner group, and waits for Deployments to roll out. Only for members of the owner (or the platform team), only the kinds of a model service, only in namespaces the owner was granted, only pods that meet Pod Security "restricted", only GPUs a live reservation covers, and never over another owner's objects; NodePools and ResourceQuotas need the inference.platform.apply permission. A dry run checks the same and asks the API server to validate.`,
     examples,
     supportsDryRun: true,
     schema: {
@@ -73,6 +107,12 @@ export function createManifestsApplyAction(options: {
           dns1123Label(z, 'namespace').describe(
             'Namespace of objects that do not name one',
           ),
+        owner: z =>
+          ownerRef(z)
+            .optional()
+            .describe(
+              'Owner group the objects are for; the user must be a member. Absent: the platform team (platform templates)',
+            ),
         path: z =>
           z
             .string()
@@ -97,13 +137,14 @@ export function createManifestsApplyAction(options: {
       },
     },
     async handler(ctx) {
+      const credentials = await ctx.getInitiatorCredentials();
       /** Gives the GPUs back when nothing was deployed; returns a note for the error message. */
-      const releaseOnFailure = async (context: typeof ctx) => {
-        const id = context.input.reservationId;
-        if (!id || context.isDryRun || !options.inference) return '';
+      const releaseOnFailure = async () => {
+        const id = ctx.input.reservationId;
+        if (!id || ctx.isDryRun) return '';
         try {
           const { state } = await options.inference.releaseReservation(id, {
-            credentials: await context.getInitiatorCredentials(),
+            credentials,
           });
           return ` (reservation ${id} ${state})`;
         } catch (error) {
@@ -112,6 +153,10 @@ export function createManifestsApplyAction(options: {
           }; it expires unconfirmed)`;
         }
       };
+      const refuse = async (message: string) => {
+        throw new InputError(`${message}${await releaseOnFailure()}`);
+      };
+
       const connection = options.clusters.find(
         c => c.name === ctx.input.cluster,
       );
@@ -122,6 +167,22 @@ export function createManifestsApplyAction(options: {
           }`,
         );
       }
+      const ownerRefValue = toGroupEntityRef(
+        ctx.input.owner ?? options.tenancy.platformTeamRef,
+      );
+      const caller = await options.tenancy.requireActsFor(
+        credentials,
+        ownerRefValue,
+        `deploy to ${ctx.input.cluster} for it`,
+      );
+      const [decision] = await options.permissions.authorize(
+        [{ permission: inferencePlatformApplyPermission }],
+        { credentials },
+      );
+      const platformApply =
+        decision.result === AuthorizeResult.ALLOW &&
+        options.tenancy.isPlatform(caller);
+
       const root = await workspaceFolder(
         ctx.workspacePath,
         ctx.input.path ?? '.',
@@ -132,28 +193,93 @@ export function createManifestsApplyAction(options: {
         throw new InputError(
           `No Kubernetes manifests under ${ctx.input.path ?? '.'}`,
         );
-      const log = (message: string) => ctx.logger.info(message);
-      let applied: KubernetesObject[];
-      try {
-        applied = await applyManifests(connection, manifests, {
+
+      // identity and placement first: nothing reaches the cluster, not even a dry run, outside the owner's scope
+      const { placed, refusals } = placeManifests(manifests, {
+        ownerRef: ownerRefValue,
+        cluster: connection.name,
+        namespace: ctx.input.namespace,
+        placement: await options.tenancy.placementOf(
+          ownerRefValue,
+          credentials,
+        ),
+        platformApply,
+        podSecurity: options.podSecurity ?? 'restricted',
+      });
+      if (refusals.length > 0) {
+        await refuse(
+          `Refused to apply for ${ownerRefValue}:\n${refusals
+            .map(r => `${r.object}${r.path ? ` ${r.path}` : ''}: ${r.message}`)
+            .join('\n')}`,
+        );
+      }
+
+      const ceilings = gpuCeilings(placed);
+      const reservationId = ctx.input.reservationId;
+      if (
+        ceilings.length > 0 &&
+        !(ctx.isDryRun && reservationId === 'dry-run')
+      ) {
+        const reservation = reservationId
+          ? (
+              await options.inference.listReservations(
+                { owner: ownerRefValue },
+                { credentials },
+              )
+            ).find(r => r.id === reservationId)
+          : undefined;
+        const refusal = reservationRefusal(ceilings, reservation, {
+          ownerRef: ownerRefValue,
+          cluster: connection.name,
           namespace: ctx.input.namespace,
+        });
+        if (refusal) await refuse(`Refused to apply: ${refusal}`);
+        for (const manifest of placed) {
+          if (
+            ceilings.some(
+              c => c.workload === `${manifest.kind}/${manifest.metadata?.name}`,
+            )
+          ) {
+            manifest.metadata!.labels![INFERENCE_ANNOTATIONS.reservationLabel] =
+              reservationId!;
+          }
+        }
+      }
+
+      const objects = placed as KubernetesObject[];
+      const log = (message: string) => ctx.logger.info(message);
+      let applied: KubernetesObject[] = [];
+      try {
+        const existing = await readExistingOwners(connection, objects);
+        const ownerName = groupNameOf(ownerRefValue);
+        const foreign = existing.filter(e => e.exists && e.owner !== ownerName);
+        if (foreign.length > 0) {
+          await refuse(
+            `Refused to apply: ${foreign
+              .map(
+                e =>
+                  `${e.object} already exists and ${
+                    e.owner
+                      ? `belongs to ${e.owner}`
+                      : 'was not created by the platform'
+                  }`,
+              )
+              .join('; ')}`,
+          );
+        }
+        applied = await applyManifests(connection, objects, {
           dryRun: ctx.isDryRun,
+          ownedObjects: new Set(
+            existing.filter(e => e.exists).map(e => e.object),
+          ),
           log,
         });
       } catch (error: any) {
-        let body = '';
-        if (typeof error?.body === 'string') body = error.body;
-        else if (error?.body) body = JSON.stringify(error.body);
-        const message = (() => {
-          try {
-            return JSON.parse(body).message;
-          } catch {
-            return body || error?.message;
-          }
-        })();
-        const released = await releaseOnFailure(ctx);
-        throw new InputError(
-          `${ctx.input.cluster} refused the manifests: ${message}${released}`,
+        if (error instanceof InputError) throw error;
+        await refuse(
+          `${ctx.input.cluster} refused the manifests: ${clusterMessage(
+            error,
+          )}`,
         );
       }
       ctx.output(

@@ -3,11 +3,15 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ModelServingPlan,
+  placementRefusal,
   planModelServing,
   resolveGpuPrices,
   WeightPrecision,
 } from '@inference-platform/plugin-inference-common';
-import { InferenceService } from '@inference-platform/plugin-inference-node';
+import {
+  InferenceService,
+  TeamTenancy,
+} from '@inference-platform/plugin-inference-node';
 import { examples } from './planCreate.examples';
 
 const PRECISIONS = [
@@ -64,6 +68,8 @@ function explainRefusal(plan: ModelServingPlan): string {
  */
 export function createPlanCreateAction(options: {
   inference: InferenceService;
+  /** When given, the owner must be the user's team and the clusters ones it may deploy to. */
+  tenancy?: TeamTenancy;
 }) {
   return createTemplateAction({
     id: 'inference:plan:create',
@@ -187,6 +193,24 @@ export function createPlanCreateAction(options: {
         gpuType: ctx.input.gpuType ?? 'auto',
       };
       const credentials = await ctx.getInitiatorCredentials();
+      if (options.tenancy && input.owner) {
+        // refuse early: the user plans for a team they act for, on clusters it was granted
+        const caller = await options.tenancy.requireActsFor(
+          credentials,
+          input.owner,
+          'plan a service for it',
+        );
+        if (!options.tenancy.isPlatform(caller)) {
+          const placement = await options.tenancy.placementOf(
+            input.owner,
+            credentials,
+          );
+          for (const cluster of input.clusters ?? []) {
+            const refusal = placementRefusal(placement, { cluster });
+            if (refusal) throw new InputError(refusal);
+          }
+        }
+      }
       const pools = await availableGpuTypes(
         options.inference,
         input.clusters,

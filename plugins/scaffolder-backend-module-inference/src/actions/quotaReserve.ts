@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { InferenceService } from '@inference-platform/plugin-inference-node';
+import { placementRefusal } from '@inference-platform/plugin-inference-common';
+import {
+  InferenceService,
+  TeamTenancy,
+} from '@inference-platform/plugin-inference-node';
 import { dns1123Label, ownerRef, toGroupRef } from './names';
 import { examples } from './quotaReserve.examples';
 
@@ -13,6 +17,8 @@ import { examples } from './quotaReserve.examples';
  */
 export function createQuotaReserveAction(options: {
   inference: InferenceService;
+  /** When given, the user must act for the owner and the workload's place must be one the owner was granted. */
+  tenancy?: TeamTenancy;
 }) {
   return createTemplateAction({
     id: 'inference:quota:reserve',
@@ -70,6 +76,20 @@ export function createQuotaReserveAction(options: {
         ttlSeconds: ctx.input.ttlSeconds ?? 1800,
       };
       const credentials = await ctx.getInitiatorCredentials();
+      if (options.tenancy) {
+        const caller = await options.tenancy.requireActsFor(
+          credentials,
+          input.owner,
+          'reserve GPUs for it',
+        );
+        if (input.cluster && !options.tenancy.isPlatform(caller)) {
+          const refusal = placementRefusal(
+            await options.tenancy.placementOf(input.owner, credentials),
+            { cluster: input.cluster, namespace: input.namespace },
+          );
+          if (refusal) throw new InputError(refusal);
+        }
+      }
       if (ctx.isDryRun) {
         // a dry run must not hold GPUs: it checks the quota read-only and reports what it would reserve
         const standings = await options.inference.getQuotaStandings(

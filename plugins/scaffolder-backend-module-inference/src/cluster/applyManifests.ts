@@ -4,6 +4,9 @@ import {
   PatchStrategy,
 } from '@kubernetes/client-node';
 import { ClusterConnection } from '@inference-platform/plugin-inference-node';
+import { INFERENCE_ANNOTATIONS } from '@inference-platform/plugin-inference-common';
+
+const OWNER_LABEL = INFERENCE_ANNOTATIONS.ownerLabel;
 
 /** Server-side apply's field manager: who owns the fields the platform sets. */
 export const FIELD_MANAGER = 'backstage-inference';
@@ -34,44 +37,82 @@ function rank(kind: string | undefined): number {
   return index < 0 ? ORDER.length : index;
 }
 
-/** Applies manifests with server-side apply, in dependency order; `dryRun` asks the server to validate only. */
+/** Who owns an object that already exists in the cluster, by the platform's owner label. */
+export interface ExistingOwner {
+  object: string;
+  exists: boolean;
+  /** The owner label's value; undefined when the object has none (not created by the platform). */
+  owner?: string;
+}
+
+function describeObject(spec: KubernetesObject): string {
+  return `${spec.kind} ${
+    spec.metadata?.namespace ? `${spec.metadata.namespace}/` : ''
+  }${spec.metadata?.name}`;
+}
+
+/** Reads each object's current owner label, so nothing is applied over another owner's objects. */
+export async function readExistingOwners(
+  connection: ClusterConnection,
+  manifests: KubernetesObject[],
+): Promise<ExistingOwner[]> {
+  const client = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
+  const owners: ExistingOwner[] = [];
+  for (const manifest of manifests) {
+    try {
+      const current = await client.read({
+        apiVersion: manifest.apiVersion!,
+        kind: manifest.kind!,
+        metadata: {
+          name: manifest.metadata!.name!,
+          namespace: manifest.metadata!.namespace,
+        },
+      });
+      owners.push({
+        object: describeObject(manifest),
+        exists: true,
+        owner: current.metadata?.labels?.[OWNER_LABEL],
+      });
+    } catch (error: any) {
+      if (error?.code !== 404 && error?.statusCode !== 404) throw error;
+      owners.push({ object: describeObject(manifest), exists: false });
+    }
+  }
+  return owners;
+}
+
+/**
+ * Applies manifests with server-side apply, in dependency order; `dryRun` asks the server to validate only. Conflicts
+ * with other field managers are only overridden (`force`) on objects the same owner already holds: a new object never
+ * takes fields another manager set.
+ */
 export async function applyManifests(
   connection: ClusterConnection,
   manifests: KubernetesObject[],
   options: {
-    namespace?: string;
     dryRun?: boolean;
+    /** `Kind namespace/name` of the objects this owner already holds. */
+    ownedObjects?: Set<string>;
     log: (message: string) => void;
   },
 ): Promise<KubernetesObject[]> {
   const client = KubernetesObjectApi.makeApiClient(connection.kubeConfig);
   const applied: KubernetesObject[] = [];
-  for (const manifest of [...manifests].sort(
+  for (const spec of [...manifests].sort(
     (a, b) => rank(a.kind) - rank(b.kind),
   )) {
-    const spec = {
-      ...manifest,
-      metadata: { ...manifest.metadata },
-    } as KubernetesObject;
-    if (
-      options.namespace &&
-      !spec.metadata!.namespace &&
-      !['Namespace', 'NodePool'].includes(spec.kind!)
-    ) {
-      spec.metadata!.namespace = options.namespace;
-    }
     const result = await client.patch(
       spec,
       undefined,
       options.dryRun ? 'All' : undefined,
       FIELD_MANAGER,
-      true,
+      options.ownedObjects?.has(describeObject(spec)) ?? false,
       PatchStrategy.ServerSideApply,
     );
     options.log(
-      `${options.dryRun ? 'validated' : 'applied'} ${spec.kind} ${
-        spec.metadata!.namespace ? `${spec.metadata!.namespace}/` : ''
-      }${spec.metadata!.name} on ${connection.name}`,
+      `${options.dryRun ? 'validated' : 'applied'} ${describeObject(spec)} on ${
+        connection.name
+      }`,
     );
     applied.push(result);
   }
