@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Check the rendered manifests of a model service before publishing them',
+      "Check the rendered manifests of a model service before publishing them (images only from the platform's inference.images.allowedRegistries)",
     example: yaml.stringify({
       steps: [
         {
@@ -14,7 +14,6 @@ export const examples: TemplateExample[] = [
           input: {
             path: './kubernetes',
             kubernetesId: '${{ parameters.name }}',
-            allowedRegistries: ['docker.io/vllm', 'nvcr.io/nvidia'],
           },
         },
       ],

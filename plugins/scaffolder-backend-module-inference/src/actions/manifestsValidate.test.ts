@@ -1,5 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { Validator } from 'jsonschema';
 import yaml from 'yaml';
 import { createManifestsValidateAction } from './manifestsValidate';
 
@@ -20,6 +21,10 @@ function gpuDeployment(
       template: {
         metadata: { labels: { 'backstage.io/kubernetes-id': 'chat' } },
         spec: {
+          securityContext: {
+            runAsNonRoot: true,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' },
           tolerations: [
             { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
@@ -28,9 +33,12 @@ function gpuDeployment(
             {
               name: 'vllm',
               image: overrides.image ?? `docker.io/vllm/vllm-openai@${DIGEST}`,
-              securityContext: overrides.privileged
-                ? { privileged: true }
-                : undefined,
+              // Pod Security "restricted", as the templates render it
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                ...(overrides.privileged ? { privileged: true } : {}),
+              },
               resources: {
                 requests: { 'nvidia.com/gpu': '1' },
                 limits: { 'nvidia.com/gpu': '1' },
@@ -99,9 +107,13 @@ describe('inference:manifests:validate', () => {
     });
     const ctx = createMockActionContext({
       workspacePath: workspace.path,
-      input: { path: 'kubernetes', allowedRegistries: ['nvcr.io/nvidia'] },
+      input: { path: 'kubernetes' },
     });
-    const error = await action.handler(ctx).catch(e => e);
+    const error = await createManifestsValidateAction({
+      allowedRegistries: ['nvcr.io/nvidia'],
+    })
+      .handler(ctx)
+      .catch(e => e);
     expect(error.name).toBe('InputError');
     const lines = String(error.message).split('\n');
     expect(lines[0]).toMatch(/^\d+ platform policy violation\(s\):$/);
@@ -195,6 +207,57 @@ describe('inference:manifests:validate', () => {
     expect(message).toMatch(
       /k8s\/unknown.yaml#0 Gizmo\/g kind: example.com\/v1\/Gizmo is not a kind the platform knows how to validate/,
     );
+  });
+
+  describe("the platform's allowed registries", () => {
+    const platform = createManifestsValidateAction({
+      allowedRegistries: ['docker.io/vllm'],
+    });
+    const validate = (image: string, input: Record<string, unknown> = {}) => {
+      workspace.setContent({
+        'deployment.yaml': yaml.stringify(gpuDeployment({ image })),
+      });
+      return platform.handler(
+        createMockActionContext({
+          workspacePath: workspace.path,
+          input: { path: '.', ...input },
+        }),
+      );
+    };
+
+    it('cannot be widened by a task input', async () => {
+      await expect(
+        validate(`evil.example/miner@${DIGEST}`, {
+          allowedRegistries: ['evil.example'],
+        }),
+      ).rejects.toThrow(
+        /image "evil\.example\/miner@sha256:[a-f0-9]+" is not from an allowed registry \(docker\.io\/vllm\)/,
+      );
+    });
+
+    it('are not an input of the action, so the scaffolder refuses them in a template', () => {
+      const result = new Validator().validate(
+        { path: '.', allowedRegistries: ['evil.example'] },
+        platform.schema!.input as any,
+      );
+      expect(result.errors.map(e => e.argument)).toEqual(['allowedRegistries']);
+    });
+
+    it.each([
+      `docker.io/vllm-evil/vllm-openai@${DIGEST}`,
+      `docker.io/vllmx@${DIGEST}`,
+      `docker.io.evil.example/vllm/vllm-openai@${DIGEST}`,
+    ])('match on a path-segment boundary: %s is refused', async image => {
+      await expect(validate(image)).rejects.toThrow(
+        /is not from an allowed registry/,
+      );
+    });
+
+    it('allow the repositories under them', async () => {
+      await expect(
+        validate(`docker.io/vllm/vllm-openai@${DIGEST}`),
+      ).resolves.toBeUndefined();
+    });
   });
 
   it('refuses a path that leaves the workspace', async () => {

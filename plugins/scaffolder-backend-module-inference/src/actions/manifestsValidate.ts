@@ -17,7 +17,10 @@ const MANIFEST_FILE = /\.ya?ml$/i;
  * @public
  */
 export function createManifestsValidateAction(
-  options: { allowedRegistries?: string[] } = {},
+  options: {
+    /** The platform's `inference.images.allowedRegistries`; a task cannot widen it. Any registry when absent. */
+    allowedRegistries?: string[];
+  } = {},
 ) {
   return createTemplateAction({
     id: 'inference:manifests:validate',
@@ -37,11 +40,6 @@ export function createManifestsValidateAction(
             .string()
             .optional()
             .describe('Value the backstage.io/kubernetes-id labels must carry'),
-        allowedRegistries: z =>
-          z
-            .array(z.string().min(1))
-            .optional()
-            .describe('Registries images may come from; any when absent'),
       },
       output: {
         manifestCount: z => z.number().describe('Manifests checked'),
@@ -88,8 +86,7 @@ export function createManifestsValidateAction(
               { file: relative, document: index },
               {
                 kubernetesId: ctx.input.kubernetesId,
-                allowedRegistries:
-                  ctx.input.allowedRegistries ?? options.allowedRegistries,
+                allowedRegistries: options.allowedRegistries,
               },
             ),
           );
