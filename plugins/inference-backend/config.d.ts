@@ -100,6 +100,23 @@ export interface Config {
       outputUsdPerMillion: number;
     }>;
 
+    /**
+     * What service principals may do beyond reading. Backstage's permission service allows a service principal every
+     * permission its token's `accessRestrictions` leave it, so the inference API grants writes only here: a service
+     * not listed may read, but reserves and releases for no team and changes no quota. The subject is `plugin:<id>`
+     * for another backend plugin calling with its own credentials, and the configured `subject` of a static token
+     * (`backend.auth.externalAccess`); a plugin calling on behalf of a user (the scaffolder) acts as that user.
+     * @visibility backend
+     */
+    servicePrincipals?: Array<{
+      /** `plugin:<pluginId>` or the subject of an external access token. @visibility backend */
+      subject: string;
+      /** May change GPU quotas like the platform team (default false). @visibility backend */
+      quotaAdmin?: boolean;
+      /** May reserve and release GPUs for any owner group (default false). @visibility backend */
+      actForAnyTeam?: boolean;
+    }>;
+
     /** Load multiple of the capacity verdict (default 10). @visibility frontend */
     loadMultiplier?: number;
     /** TTL of a quota reservation before it expires unconfirmed (default 1800). @visibility backend */

@@ -13,6 +13,18 @@ export interface ConfiguredQuota {
   limit: number;
 }
 
+/**
+ * What config grants one service principal (another plugin, `plugin:<id>`, or an external token by its subject).
+ * Nothing is granted by default: a service may read, but act for no team and change no quota.
+ */
+export interface ServicePrincipalGrant {
+  subject: string;
+  /** May change GPU quotas (inference.quota.update and the other admin permissions). */
+  quotaAdmin: boolean;
+  /** May reserve and release GPUs for any owner group. */
+  actForAnyTeam: boolean;
+}
+
 /** Everything configurable about the inference backend, read once at startup (see config.d.ts). */
 export interface InferenceOptions {
   prices: ResolvedGpuPrice[];
@@ -20,6 +32,7 @@ export interface InferenceOptions {
   saasPrices: SaasTokenPrice[];
   quotas: ConfiguredQuota[];
   reservationTtlSeconds: number;
+  servicePrincipals: ServicePrincipalGrant[];
   loadMultiplier: number;
   catalogRefreshSeconds: number;
   sampler: {
@@ -137,11 +150,20 @@ export function readInferenceOptions(root: Config): InferenceOptions {
     );
   }
 
+  const servicePrincipals = (
+    config.getOptionalConfigArray('servicePrincipals') ?? []
+  ).map(p => ({
+    subject: p.getString('subject'),
+    quotaAdmin: p.getOptionalBoolean('quotaAdmin') ?? false,
+    actForAnyTeam: p.getOptionalBoolean('actForAnyTeam') ?? false,
+  }));
+
   return {
     prices,
     priceKind,
     saasPrices,
     quotas,
+    servicePrincipals,
     reservationTtlSeconds: positive(config, 'reservationTtlSeconds', 1800),
     loadMultiplier: positive(config, 'loadMultiplier', 10),
     catalogRefreshSeconds: positive(config, 'catalogRefreshSeconds', 30),

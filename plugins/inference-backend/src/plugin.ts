@@ -185,7 +185,11 @@ export const inferencePlugin = createBackendPlugin({
           await createRouter({
             logger,
             httpAuth: deps.httpAuth,
-            access: new Access(deps.permissions, deps.userInfo),
+            access: Access.create({
+              permissions: deps.permissions,
+              userInfo: deps.userInfo,
+              servicePrincipals: options.servicePrincipals,
+            }),
             store,
             tracker,
             summaries,

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
   mockServices,
@@ -415,6 +416,113 @@ describe('security', () => {
     });
   });
 
+  describe.each(['app-config.yaml', 'app-config.production.yaml'])(
+    'the static token of %s, through the real auth and permission services',
+    file => {
+      const TOKEN = `static-${randomBytes(12).toString('hex')}`;
+      /** `backend.auth.externalAccess` of the file, its token replaced (defaults and variables alike). */
+      const externalAccess = (withRestrictions: boolean) =>
+        (
+          yaml.parse(
+            // eslint-disable-next-line no-restricted-syntax -- tests run from source
+            fs.readFileSync(path.join(__dirname, '../../../..', file), 'utf8'),
+          ).backend.auth.externalAccess as any[]
+        ).map(({ accessRestrictions, ...entry }) => ({
+          ...entry,
+          options: { ...entry.options, token: TOKEN },
+          ...(withRestrictions ? { accessRestrictions } : {}),
+        }));
+
+      async function startWith(entries: object[]) {
+        const backend = await startTestBackend({
+          features: [
+            inferencePlugin,
+            mockServices.rootConfig.factory({
+              data: {
+                backend: {
+                  database: {
+                    client: 'better-sqlite3',
+                    connection: ':memory:',
+                  },
+                  auth: { externalAccess: entries },
+                },
+                permission: { enabled: true },
+                inference: {
+                  quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+                  metrics: { enabled: false },
+                },
+              },
+            }),
+            authServiceFactory,
+            httpAuthServiceFactory,
+            // Backstage's own: a service principal is decided from its token's access restrictions alone
+            permissionsServiceFactory,
+            catalogServiceMock.factory({
+              entities: [
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'Component',
+                  metadata: { name: 'support-chat-llm', namespace: 'default' },
+                  spec: {
+                    type: 'service',
+                    owner: CHAT,
+                    lifecycle: 'production',
+                  },
+                },
+              ],
+            }),
+          ],
+        });
+        return backend.server;
+      }
+      const withToken = (req: request.Test) =>
+        req.set('Authorization', `Bearer ${TOKEN}`);
+      const writes = [
+        ['put', `/quotas/${encodeURIComponent(CHAT)}/${H100}`, { limit: 99 }],
+        ['post', '/reservations', { owner: CHAT, gpuType: H100, gpus: 1 }],
+        ['post', `/reservations/${NO_SUCH_RESERVATION}/release`, undefined],
+      ] as const;
+
+      it('reads, but may not reserve, release or change a quota', async () => {
+        expect(externalAccess(true)[0].accessRestrictions).toBeDefined();
+        const server = await startWith(externalAccess(true));
+        for (const route of [
+          '/health',
+          '/entities/component/default/support-chat-llm/summary',
+          '/workloads',
+          '/clusters',
+          '/quotas',
+          `/quotas/${encodeURIComponent(CHAT)}/${H100}/audit`,
+          '/reservations',
+          '/usage',
+          '/platform',
+        ]) {
+          const res = await withToken(request(server).get(`${BASE}${route}`));
+          expect({ route, status: res.status }).toEqual({ route, status: 200 });
+        }
+        for (const [method, route, body] of writes) {
+          const res = await withToken(
+            (request(server) as any)[method](`${BASE}${route}`),
+          ).send(body);
+          expect({ route, status: res.status }).toEqual({ route, status: 403 });
+        }
+      });
+
+      it('even without its access restrictions may not reserve or change a quota: config grants it nothing', async () => {
+        const server = await startWith(externalAccess(false));
+        for (const [method, route, body] of writes.slice(0, 2)) {
+          const res = await withToken(
+            (request(server) as any)[method](`${BASE}${route}`),
+          ).send(body);
+          expect({ route, status: res.status }).toEqual({ route, status: 403 });
+          expect(res.body.error.message).toMatch(
+            /inference\.servicePrincipals/,
+          );
+        }
+      });
+    },
+  );
+
   describe('secrets in logs', () => {
     const secret = (name: string) =>
       `${name}-${randomBytes(12).toString('hex')}`;
@@ -560,6 +668,10 @@ describe('security', () => {
               },
               inference: {
                 quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+                // the token writes too, so every route's answer passes through the log
+                servicePrincipals: [
+                  { subject: 'ci-bot', quotaAdmin: true, actForAnyTeam: true },
+                ],
                 metrics: { enabled: true, source: 'direct' },
                 tracking: { probeIntervalMs: 100, probeTimeoutMs: 500 },
                 clusters: [

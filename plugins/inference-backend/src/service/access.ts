@@ -8,15 +8,42 @@ import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
-import { inferenceQuotaUpdatePermission } from '@inference-platform/plugin-inference-common';
+import {
+  inferenceAdminPermissions,
+  inferenceQuotaUpdatePermission,
+} from '@inference-platform/plugin-inference-common';
+import { ServicePrincipalGrant } from '../options';
+
+const ADMIN_PERMISSION_NAMES = new Set(
+  inferenceAdminPermissions.map(p => p.name),
+);
+
+type Principal = { type: string; userEntityRef?: string; subject?: string };
 
 /**
  * Permission and ownership checks of the API, in one place: every route asks here instead of repeating them.
+ *
+ * Backstage's permission service allows a service principal everything its token's access restrictions leave it, so
+ * what a service may do beyond that is decided here, from `inference.servicePrincipals`: admin permissions only with
+ * `quotaAdmin`, acting for a team only with `actForAnyTeam`.
  */
 export class Access {
-  constructor(
+  static create(options: {
+    permissions: PermissionsService;
+    userInfo: UserInfoService;
+    servicePrincipals?: ServicePrincipalGrant[];
+  }): Access {
+    return new Access(
+      options.permissions,
+      options.userInfo,
+      new Map((options.servicePrincipals ?? []).map(g => [g.subject, g])),
+    );
+  }
+
+  private constructor(
     private readonly permissions: PermissionsService,
     private readonly userInfo: UserInfoService,
+    private readonly grants: Map<string, ServicePrincipalGrant>,
   ) {}
 
   /** Throws 403 unless the caller holds the permission. */
@@ -24,12 +51,31 @@ export class Access {
     credentials: BackstageCredentials,
     permission: BasicPermission,
   ): Promise<void> {
+    const service = this.serviceSubject(credentials);
+    if (
+      service !== undefined &&
+      ADMIN_PERMISSION_NAMES.has(permission.name) &&
+      !this.grants.get(service)?.quotaAdmin
+    ) {
+      throw new NotAllowedError(
+        `${service} is a service and holds ${permission.name} only when inference.servicePrincipals grants it quotaAdmin`,
+      );
+    }
     if (!(await this.allowed(credentials, permission))) {
       throw new NotAllowedError(`You need the ${permission.name} permission`);
     }
   }
 
-  async allowed(
+  /** True when the caller may administer the platform (quota changes, internal details such as migrations). */
+  async isAdmin(credentials: BackstageCredentials): Promise<boolean> {
+    const service = this.serviceSubject(credentials);
+    if (service !== undefined && !this.grants.get(service)?.quotaAdmin) {
+      return false;
+    }
+    return this.allowed(credentials, inferenceQuotaUpdatePermission);
+  }
+
+  private async allowed(
     credentials: BackstageCredentials,
     permission: BasicPermission,
   ): Promise<boolean> {
@@ -41,11 +87,7 @@ export class Access {
 
   /** Who the caller is, as recorded on reservations and in the audit log. */
   principalRef(credentials: BackstageCredentials): string {
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
+    const principal = credentials.principal as Principal;
     if (principal.type === 'user' && principal.userEntityRef) {
       return principal.userEntityRef;
     }
@@ -53,8 +95,8 @@ export class Access {
   }
 
   /**
-   * Throws 403 unless the caller may act for `ownerRef`: a service, a member of that group, the named requester, or a
-   * holder of the quota admin permission.
+   * Throws 403 unless the caller may act for `ownerRef`: a member of that group, the named requester, a holder of the
+   * quota admin permission, or a service that config grants `actForAnyTeam`.
    */
   async requireActsFor(
     credentials: BackstageCredentials,
@@ -62,20 +104,32 @@ export class Access {
     action: string,
     requester?: string,
   ): Promise<void> {
-    if (
-      credentials.principal &&
-      (credentials.principal as any).type === 'service'
-    )
-      return;
-    const userRef = this.principalRef(credentials);
-    if (requester && requester === userRef) return;
+    const callerRef = this.principalRef(credentials);
+    if (requester && requester === callerRef) return;
+    const service = this.serviceSubject(credentials);
+    if (service !== undefined) {
+      if (this.grants.get(service)?.actForAnyTeam) return;
+      throw new NotAllowedError(
+        `${service} is a service and may not ${action}: grant it actForAnyTeam in inference.servicePrincipals`,
+      );
+    }
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       credentials,
     );
     if (ownershipEntityRefs.includes(ownerRef)) return;
     if (await this.allowed(credentials, inferenceQuotaUpdatePermission)) return;
     throw new NotAllowedError(
-      `${userRef} is not a member of ${ownerRef} and may not ${action}`,
+      `${callerRef} is not a member of ${ownerRef} and may not ${action}`,
     );
+  }
+
+  /** The subject of a service principal; undefined for users (and anyone else). */
+  private serviceSubject(
+    credentials: BackstageCredentials,
+  ): string | undefined {
+    const principal = credentials.principal as Principal;
+    return principal?.type === 'service'
+      ? principal.subject ?? 'service'
+      : undefined;
   }
 }

@@ -51,6 +51,15 @@ const permissionsFactory = createServiceFactory({
 });
 
 const as = (user: string) => mockCredentials.user.header(user);
+// a token of another plugin or a static token (external access), whose subject config may grant rights
+const asService = (subject: string) =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'inference',
+  });
+const CI_BOT = 'external:ci-bot';
+const QUOTA_BOT = 'external:quota-bot';
+const PLAIN_BOT = 'external:demo-scripts';
 
 describe('inference REST API', () => {
   async function startBackend() {
@@ -65,6 +74,10 @@ describe('inference REST API', () => {
             inference: {
               quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
               metrics: { enabled: false },
+              servicePrincipals: [
+                { subject: CI_BOT, actForAnyTeam: true },
+                { subject: QUOTA_BOT, quotaAdmin: true },
+              ],
             },
           },
         }),
@@ -340,6 +353,78 @@ describe('inference REST API', () => {
       entityRef: 'component:default/support-chat-llm',
       workloads: [],
       findings: [],
+    });
+  });
+
+  describe('service principals get only what inference.servicePrincipals grants', () => {
+    const quotaPath = `/api/inference/quotas/${encodeURIComponent(
+      CHAT,
+    )}/${H100}`;
+
+    it('lets a service without a grant read, but not reserve, release or change quotas', async () => {
+      const server = await startBackend();
+      const reads = await request(server)
+        .get('/api/inference/quotas')
+        .set('Authorization', asService(PLAIN_BOT));
+      expect(reads.status).toBe(200);
+
+      const reserve = await request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', asService(PLAIN_BOT))
+        .send({ owner: CHAT, gpuType: H100, gpus: 1 });
+      expect(reserve.status).toBe(403);
+      expect(reserve.body.error.message).toBe(
+        `${PLAIN_BOT} is a service and may not reserve GPUs for ${CHAT}: grant it actForAnyTeam in inference.servicePrincipals`,
+      );
+
+      const created = await request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', as(CHAT_USER))
+        .send({ owner: CHAT, gpuType: H100, gpus: 1 });
+      expect(created.status).toBe(201);
+      const release = await request(server)
+        .post(`/api/inference/reservations/${created.body.id}/release`)
+        .set('Authorization', asService(PLAIN_BOT));
+      expect(release.status).toBe(403);
+
+      for (const subject of [PLAIN_BOT, CI_BOT]) {
+        const quota = await request(server)
+          .put(quotaPath)
+          .set('Authorization', asService(subject))
+          .send({ limit: 64 });
+        expect(quota.status).toBe(403);
+        expect(quota.body.error.message).toBe(
+          `${subject} is a service and holds inference.quota.update only when inference.servicePrincipals grants it quotaAdmin`,
+        );
+      }
+      const quotas = await request(server)
+        .get('/api/inference/quotas')
+        .set('Authorization', as(CHAT_USER));
+      expect(quotas.body.items[0]).toMatchObject({ limit: 8, reserved: 1 });
+    });
+
+    it('lets a service granted actForAnyTeam reserve and release for any team', async () => {
+      const server = await startBackend();
+      const reserve = await request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', asService(CI_BOT))
+        .send({ owner: CHAT, gpuType: H100, gpus: 2 });
+      expect(reserve.status).toBe(201);
+      expect(reserve.body.createdBy).toBe(CI_BOT);
+      const release = await request(server)
+        .post(`/api/inference/reservations/${reserve.body.id}/release`)
+        .set('Authorization', asService(CI_BOT));
+      expect(release.status).toBe(200);
+    });
+
+    it('lets a service granted quotaAdmin change quotas, audited under its subject', async () => {
+      const server = await startBackend();
+      const quota = await request(server)
+        .put(quotaPath)
+        .set('Authorization', asService(QUOTA_BOT))
+        .send({ limit: 16 });
+      expect(quota.status).toBe(200);
+      expect(quota.body).toMatchObject({ limit: 16, updatedBy: QUOTA_BOT });
     });
   });
 });
