@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { inferencePermissions } from '@inference-platform/plugin-inference-common';
-import { readClusterConnections } from '@inference-platform/plugin-inference-node';
+import {
+  readClusterConnections,
+  readTenancyTeams,
+} from '@inference-platform/plugin-inference-node';
 import { DatabaseInferenceStore } from './database/DatabaseInferenceStore';
 import { DirectScrapeSource } from './metrics/DirectScrapeSource';
 import { MetricsCache } from './metrics/MetricsCache';
@@ -48,6 +51,7 @@ export const inferencePlugin = createBackendPlugin({
         // both fail here, at startup, naming the broken config field
         const options = readInferenceOptions(config);
         const clusters = readClusterConnections(config);
+        const tenancyTeams = readTenancyTeams(config);
 
         const store = await DatabaseInferenceStore.create({
           database: deps.database,
@@ -79,7 +83,9 @@ export const inferencePlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => tracker.stop());
 
         const refreshEntities = async () =>
-          tracker.setEntities(await loadEntityIndex(deps.catalog, deps.auth));
+          tracker.setEntities(
+            await loadEntityIndex(deps.catalog, deps.auth, tenancyTeams),
+          );
         await scheduler.scheduleTask({
           id: 'inference-catalog-links',
           frequency: { seconds: options.catalogRefreshSeconds },

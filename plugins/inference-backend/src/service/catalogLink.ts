@@ -1,6 +1,7 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { TeamPlacement } from '@inference-platform/plugin-inference-common';
 import { EntityIndex } from '../workloads/entityIndex';
 import { EntityExists } from './SummaryService';
 
@@ -13,10 +14,14 @@ const FIELDS = [
   'spec.system',
 ];
 
-/** Reads the catalog entities that link to workloads (kubernetes-id) or stand for clusters. */
+/**
+ * Reads the catalog entities that link to workloads (kubernetes-id) or stand for clusters, and the Groups whose
+ * annotations grant namespaces, so entities only claim workloads where their owner may deploy.
+ */
 export async function loadEntityIndex(
   catalog: CatalogService,
   auth: AuthService,
+  tenancy?: TeamPlacement[],
 ): Promise<EntityIndex> {
   const credentials = await auth.getOwnServiceCredentials();
   const { items } = await catalog.getEntities(
@@ -31,12 +36,17 @@ export async function loadEntityIndex(
           'metadata.annotations.inference-platform.io/clusters':
             CATALOG_FILTER_EXISTS,
         },
+        {
+          kind: 'group',
+          'metadata.annotations.inference-platform.io/namespaces':
+            CATALOG_FILTER_EXISTS,
+        },
       ],
       fields: FIELDS,
     },
     { credentials },
   );
-  return EntityIndex.fromEntities(items);
+  return EntityIndex.fromEntities(items, tenancy);
 }
 
 /** Whether an entity exists, cached for a minute so page views rarely reach the catalog. */

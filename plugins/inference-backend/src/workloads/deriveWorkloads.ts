@@ -181,12 +181,17 @@ function toWorkload(
   const runtime = detectRuntime(containers);
   if (gpusPerReplica === 0 && !kubernetesId && !runtime) return undefined;
 
-  const entity = kubernetesId
-    ? context.entities.match(kubernetesId, objects.cluster, metadata.namespace)
-    : undefined;
   const ownerLabel = labels[OWNER_LABEL];
-  const owner =
-    entity?.ownerRef ?? (ownerLabel ? toGroupRef(ownerLabel) : undefined);
+  const entity = kubernetesId
+    ? context.entities.match(
+        kubernetesId,
+        objects.cluster,
+        metadata.namespace,
+        ownerLabel,
+      )
+    : undefined;
+  // the template that created the workload says whose it is; a catalog entity cannot make another team pay for it
+  const owner = ownerLabel ? toGroupRef(ownerLabel) : entity?.ownerRef;
   const id = `${objects.cluster}/${metadata.namespace}/${root.kind}/${metadata.name}`;
   const autoscaler = findAutoscaler(root, objects);
   const mainContainer =

@@ -1,4 +1,11 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  mergePlacements,
+  placementFromGroupAnnotations,
+  placementRefusal,
+  TeamPlacement,
+  toGroupEntityRef,
+} from '@inference-platform/plugin-inference-common';
 
 /** A catalog entity that may own workloads, by its `backstage.io/kubernetes-id`. */
 export interface LinkedEntity {
@@ -31,9 +38,15 @@ export class EntityIndex {
   private readonly byRef = new Map<string, LinkedEntity>();
   private readonly resourcesByRef = new Map<string, ClusterResource>();
 
+  /**
+   * @param placements - where each team may deploy (inference.tenancy and Group annotations). When given, an entity
+   *   claims a workload only in a namespace and cluster its owner may use; without it (no tenancy configured) any
+   *   matching workload is claimed, as the Kubernetes plugin does.
+   */
   constructor(
     readonly entities: LinkedEntity[] = [],
     readonly resources: ClusterResource[] = [],
+    private readonly placements?: Map<string, TeamPlacement>,
   ) {
     for (const resource of resources)
       this.resourcesByRef.set(resource.entityRef, resource);
@@ -45,11 +58,21 @@ export class EntityIndex {
     }
   }
 
-  /** Builds the index from catalog entities (those without the annotation are ignored). */
-  static fromEntities(entities: Entity[]): EntityIndex {
+  /**
+   * Builds the index from catalog entities (those without the annotation are ignored). Groups among them add their
+   * namespace and cluster annotations to the configured placements.
+   */
+  static fromEntities(
+    entities: Entity[],
+    configuredPlacements?: TeamPlacement[],
+  ): EntityIndex {
     const linked: LinkedEntity[] = [];
     const resources: ClusterResource[] = [];
+    const placements = configuredPlacements
+      ? placementsOf(entities, configuredPlacements)
+      : undefined;
     for (const entity of entities) {
+      if (entity.kind.toLowerCase() === 'group') continue;
       const annotations = entity.metadata.annotations ?? {};
       const clusters = annotations['inference-platform.io/clusters']
         ?.split(',')
@@ -77,22 +100,43 @@ export class EntityIndex {
         ),
       });
     }
-    return new EntityIndex(linked, resources);
+    return new EntityIndex(linked, resources, placements);
   }
 
-  /** The entity a workload with this kubernetes-id in this cluster and namespace belongs to. */
+  /**
+   * The entity a workload with this kubernetes-id in this cluster and namespace belongs to. A workload that carries
+   * the platform's owner label (set by the template that created it) is only claimed by an entity of that owner;
+   * with tenancy configured, an entity only claims workloads where its owner may deploy.
+   */
   match(
     kubernetesId: string,
     cluster: string,
     namespace: string,
+    workloadOwner?: string,
   ): LinkedEntity | undefined {
     return this.byId
       .get(kubernetesId)
       ?.find(
         e =>
           (!e.namespace || e.namespace === namespace) &&
-          (!e.clusters || e.clusters.includes(cluster)),
+          (!e.clusters || e.clusters.includes(cluster)) &&
+          (!workloadOwner || e.ownerRef === toGroupEntityRef(workloadOwner)) &&
+          this.mayClaim(e, cluster, namespace),
       );
+  }
+
+  private mayClaim(
+    entity: LinkedEntity,
+    cluster: string,
+    namespace: string,
+  ): boolean {
+    if (!this.placements) return true;
+    if (!entity.ownerRef) return false;
+    const placement = this.placements.get(entity.ownerRef);
+    return (
+      placement !== undefined &&
+      placementRefusal(placement, { cluster, namespace }) === undefined
+    );
   }
 
   /** The linked entity with this ref. */
@@ -132,4 +176,23 @@ function ownerRefOf(entity: Entity): string | undefined {
   return `group:${
     entity.metadata.namespace ?? 'default'
   }/${owner}`.toLowerCase();
+}
+
+/** Configured placements joined with the annotations of the Groups among the entities. */
+function placementsOf(
+  entities: Entity[],
+  configured: TeamPlacement[],
+): Map<string, TeamPlacement> {
+  const byOwner = new Map<string, Array<TeamPlacement | undefined>>();
+  const add = (ref: string, placement: TeamPlacement | undefined) =>
+    byOwner.set(ref, [...(byOwner.get(ref) ?? []), placement]);
+  for (const placement of configured) add(placement.ownerRef, placement);
+  for (const entity of entities) {
+    if (entity.kind.toLowerCase() !== 'group') continue;
+    const ref = stringifyEntityRef(entity).toLowerCase();
+    add(ref, placementFromGroupAnnotations(ref, entity.metadata.annotations));
+  }
+  return new Map(
+    [...byOwner].map(([ref, list]) => [ref, mergePlacements(ref, list)]),
+  );
 }

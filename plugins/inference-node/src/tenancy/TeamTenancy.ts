@@ -18,6 +18,38 @@ import {
 export const DEFAULT_PLATFORM_TEAM = 'group:default/platform-team';
 
 /**
+ * The placements of `inference.tenancy.teams`, one per team (entries of the same team joined); a malformed entry
+ * throws naming the field.
+ *
+ * @public
+ */
+export function readTenancyTeams(config: Config): TeamPlacement[] {
+  const configured = new Map<string, TeamPlacement>();
+  (config.getOptionalConfigArray('inference.tenancy.teams') ?? []).forEach(
+    (team, i) => {
+      const ownerRef = toGroupEntityRef(team.getString('owner'));
+      const namespaces = team.getOptionalStringArray('namespaces') ?? [];
+      const clusters = team.getOptionalStringArray('clusters');
+      for (const namespace of namespaces) {
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+          throw new Error(
+            `inference.tenancy.teams[${i}].namespaces has '${namespace}', which is not a namespace name`,
+          );
+        }
+      }
+      configured.set(
+        ownerRef,
+        mergePlacements(ownerRef, [
+          configured.get(ownerRef),
+          { ownerRef, namespaces, clusters },
+        ]),
+      );
+    },
+  );
+  return [...configured.values()];
+}
+
+/**
  * What the tenancy needs of the catalog: a Group entity by ref, read with the caller's credentials. Structural, so
  * `CatalogService` and `CatalogApi` both fit.
  *
@@ -51,28 +83,8 @@ export class TeamTenancy {
     config: Config,
     deps: { userInfo: UserInfoService; catalog: GroupReader },
   ): TeamTenancy {
-    const configured = new Map<string, TeamPlacement>();
-    (config.getOptionalConfigArray('inference.tenancy.teams') ?? []).forEach(
-      (team, i) => {
-        const ownerRef = toGroupEntityRef(team.getString('owner'));
-        const namespaces = team.getOptionalStringArray('namespaces') ?? [];
-        const clusters = team.getOptionalStringArray('clusters');
-        for (const namespace of namespaces) {
-          if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
-            throw new Error(
-              `inference.tenancy.teams[${i}].namespaces has '${namespace}', which is not a namespace name`,
-            );
-          }
-        }
-        const previous = configured.get(ownerRef);
-        configured.set(
-          ownerRef,
-          mergePlacements(ownerRef, [
-            previous,
-            { ownerRef, namespaces, clusters },
-          ]),
-        );
-      },
+    const configured = new Map(
+      readTenancyTeams(config).map(p => [p.ownerRef, p]),
     );
     return new TeamTenancy(
       configured,
