@@ -1,3 +1,9 @@
+import {
+  checkPodSecurity,
+  PodSecurityLevel,
+  podTemplatesOf,
+} from '@inference-platform/plugin-inference-common';
+
 /**
  * The platform's rules for GPU workload manifests, checked before anything is published or applied.
  * Pure functions over parsed YAML documents.
@@ -25,6 +31,7 @@ export type PolicyRule =
   | 'gpu-product-selector'
   | 'probes'
   | 'no-privileged'
+  | 'pod-security'
   | 'entity-label'
   | 'valid-yaml'
   | 'schema';
@@ -35,6 +42,8 @@ export interface PolicyOptions {
   allowedRegistries?: string[];
   /** Value the `backstage.io/kubernetes-id` label must carry; any non-empty value when absent. */
   kubernetesId?: string;
+  /** Pod Security Standards level every pod spec must meet (default restricted). */
+  podSecurity?: PodSecurityLevel;
 }
 
 type Json = Record<string, any>;
@@ -43,18 +52,6 @@ const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
-
-/** Where the pod spec of each workload kind lives. */
-const POD_SPEC_PATHS: Record<string, string[][]> = {
-  Deployment: [['spec', 'template']],
-  StatefulSet: [['spec', 'template']],
-  DaemonSet: [['spec', 'template']],
-  Job: [['spec', 'template']],
-  LeaderWorkerSet: [
-    ['spec', 'leaderWorkerTemplate', 'leaderTemplate'],
-    ['spec', 'leaderWorkerTemplate', 'workerTemplate'],
-  ],
-};
 
 /**
  * Checks one Kubernetes manifest against the platform policy. Documents that are not workloads pass.
@@ -65,8 +62,9 @@ export function checkPlatformPolicy(
   options: PolicyOptions = {},
 ): PolicyViolation[] {
   if (!isObject(doc) || typeof doc.kind !== 'string') return [];
-  const templatePaths = POD_SPEC_PATHS[doc.kind];
-  if (!templatePaths) return [];
+  // every kind that makes pods, bare Pods, CronJobs and ReplicaSets included
+  const templates = podTemplatesOf(doc);
+  if (templates.length === 0) return [];
 
   const violations: PolicyViolation[] = [];
   const report = (path: string, rule: PolicyRule, message: string) =>
@@ -80,13 +78,29 @@ export function checkPlatformPolicy(
     });
 
   checkEntityLabel(doc.metadata, 'metadata', options, report);
-  for (const segments of templatePaths) {
-    const template = dig(doc, segments);
-    const base = segments.join('.');
-    if (!isObject(template)) continue;
-    checkEntityLabel(template.metadata, `${base}.metadata`, options, report);
-    if (isObject(template.spec)) {
-      checkPodSpec(template.spec, `${base}.spec`, options, report);
+  for (const template of templates) {
+    if (doc.kind !== 'Pod') {
+      const base = template.path.replace(/\.spec$/, '');
+      checkEntityLabel(
+        { labels: template.labels },
+        `${base}.metadata`,
+        options,
+        report,
+      );
+    }
+    checkPodSpec(template.spec, template.path, options, report);
+    for (const violation of checkPodSecurity(
+      template.spec,
+      options.podSecurity ?? 'restricted',
+      template.path,
+    )) {
+      report(
+        violation.path,
+        'pod-security',
+        `Pod Security "${options.podSecurity ?? 'restricted'}": ${
+          violation.message
+        }`,
+      );
     }
   }
   return violations;
@@ -259,13 +273,6 @@ function selectsGpuProduct(spec: Json): boolean {
     (term.matchExpressions ?? []).some(
       (e: Json) => e.key === GPU_PRODUCT_LABEL,
     ),
-  );
-}
-
-function dig(value: unknown, segments: string[]): unknown {
-  return segments.reduce<unknown>(
-    (current, key) => (isObject(current) ? current[key] : undefined),
-    value,
   );
 }
 
