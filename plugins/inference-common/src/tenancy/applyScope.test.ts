@@ -3,6 +3,7 @@ import {
   gpuCeilings,
   Manifest,
   placeManifests,
+  reservationRefusal,
 } from './applyScope';
 
 const scope: ApplyScope = {
@@ -214,5 +215,68 @@ describe('gpuCeilings', () => {
 
   it('counts the replicas of a Deployment without an autoscaler', () => {
     expect(gpuCeilings([deployment()])[0].gpus).toBe(2);
+  });
+});
+
+describe('reservationRefusal', () => {
+  const ceilings = [
+    { gpuType: 'NVIDIA-L4', gpus: 4, workload: 'Deployment/faq-bot' },
+  ];
+  const target = {
+    ownerRef: 'group:default/ml-search',
+    cluster: 'gpu-us-east',
+    namespace: 'ml-search',
+  };
+  const reservation = {
+    id: 'r1',
+    owner: 'group:default/ml-search',
+    gpuType: 'NVIDIA-L4',
+    gpus: 4,
+    state: 'pending',
+    workload: {
+      cluster: 'gpu-us-east',
+      namespace: 'ml-search',
+      name: 'faq-bot',
+    },
+  };
+
+  it('accepts a live reservation of the owner that covers the ceiling', () => {
+    expect(reservationRefusal(ceilings, reservation, target)).toBeUndefined();
+  });
+
+  it('needs nothing for manifests without GPUs', () => {
+    expect(reservationRefusal([], undefined, target)).toBeUndefined();
+  });
+
+  it.each([
+    ['no reservation', undefined, /present no live reservation/],
+    [
+      "another team's",
+      { ...reservation, owner: 'group:default/ml-chat' },
+      /belongs to group:default\/ml-chat/,
+    ],
+    ['an expired one', { ...reservation, state: 'expired' }, /is expired/],
+    [
+      'one of another GPU type',
+      { ...reservation, gpuType: 'NVIDIA-H100-80GB-HBM3' },
+      /is for NVIDIA-H100/,
+    ],
+    [
+      'one too small',
+      { ...reservation, gpus: 2 },
+      /holds 2 GPU\(s\), but the manifests can scale to 4/,
+    ],
+    [
+      'one for another workload',
+      {
+        ...reservation,
+        workload: { ...reservation.workload, namespace: 'ml-chat' },
+      },
+      /not for these manifests/,
+    ],
+  ])('refuses %s', (_what, presented, message) => {
+    expect(reservationRefusal(ceilings, presented as any, target)).toMatch(
+      message,
+    );
   });
 });

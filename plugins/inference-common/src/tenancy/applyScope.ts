@@ -321,3 +321,69 @@ export function gpuCeilings(manifests: Manifest[]): GpuCeiling[] {
   }
   return result;
 }
+
+/**
+ * The reservation an apply presents, as the ledger reports it.
+ *
+ * @public
+ */
+export interface PresentedReservation {
+  id: string;
+  owner: string;
+  gpuType: string;
+  gpus: number;
+  state: string;
+  workload?: { cluster: string; namespace: string; name: string };
+}
+
+/**
+ * Why the reservation does not cover the GPUs the manifests deploy, or undefined when it does: it must be live
+ * (pending or confirmed), the owner's, of the same GPU type, for the same workload, and hold at least the GPUs at
+ * the autoscaler ceiling.
+ *
+ * @public
+ */
+export function reservationRefusal(
+  ceilings: GpuCeiling[],
+  reservation: PresentedReservation | undefined,
+  target: { ownerRef: string; cluster: string; namespace: string },
+): string | undefined {
+  if (ceilings.length === 0) return undefined;
+  const needed = ceilings.reduce((sum, c) => sum + c.gpus, 0);
+  const types = [...new Set(ceilings.map(c => c.gpuType))];
+  if (!reservation) {
+    return `the manifests deploy ${needed} GPU(s) (${types.join(
+      ', ',
+    )}) at their autoscaler ceiling but present no live reservation of ${
+      target.ownerRef
+    }: reserve them with inference:quota:reserve first`;
+  }
+  if (reservation.owner !== target.ownerRef) {
+    return `reservation ${reservation.id} belongs to ${reservation.owner}, not ${target.ownerRef}`;
+  }
+  if (reservation.state !== 'pending' && reservation.state !== 'confirmed') {
+    return `reservation ${reservation.id} is ${reservation.state}; reserve the GPUs again`;
+  }
+  if (types.length !== 1 || types[0] !== reservation.gpuType) {
+    return `reservation ${reservation.id} is for ${
+      reservation.gpuType
+    }, but the manifests deploy ${types.join(', ')}`;
+  }
+  if (needed > reservation.gpus) {
+    return `reservation ${reservation.id} holds ${
+      reservation.gpus
+    } GPU(s), but the manifests can scale to ${needed} (${ceilings
+      .map(c => `${c.workload}: ${c.gpus}`)
+      .join(', ')})`;
+  }
+  const workload = reservation.workload;
+  if (
+    workload &&
+    (workload.cluster !== target.cluster ||
+      workload.namespace !== target.namespace ||
+      !ceilings.some(c => c.workload.endsWith(`/${workload.name}`)))
+  ) {
+    return `reservation ${reservation.id} is for ${workload.cluster}/${workload.namespace}/${workload.name}, not for these manifests`;
+  }
+  return undefined;
+}
