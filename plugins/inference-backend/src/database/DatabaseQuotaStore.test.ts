@@ -194,6 +194,58 @@ describe('DatabaseQuotaStore', () => {
       expect(await quotas.listReservations()).toHaveLength(1);
     });
 
+    it("scopes an idempotency key to its owner and requester: someone else's key gives nothing back and reveals nothing", async () => {
+      const quotas = await createStore();
+      for (const ownerRef of [CHAT, SEARCH]) {
+        await quotas.setQuota({
+          ownerRef,
+          gpuType: H100,
+          limit: 8,
+          changedBy: 'u',
+        });
+      }
+      const key = 'task-1:group:default/ml-chat:NVIDIA-H100-80GB-HBM3';
+      const victim = await quotas.reserve(
+        request({ idempotencyKey: key }),
+        noLiveUsage,
+      );
+
+      // another team's member, for their own team, with the same key and a different size
+      const other = await quotas.reserve(
+        request({
+          ownerRef: SEARCH,
+          requester: 'user:default/eli.novak',
+          gpuCount: 1,
+          idempotencyKey: key,
+        }),
+        noLiveUsage,
+      );
+      expect(other.replayed).toBe(false);
+      expect(other.reservation).toMatchObject({
+        ownerRef: SEARCH,
+        gpuCount: 1,
+        requester: 'user:default/eli.novak',
+      });
+      // a teammate taking the key first does not get the victim's reservation either
+      const teammate = await quotas.reserve(
+        request({ requester: 'user:default/mia.park', idempotencyKey: key }),
+        noLiveUsage,
+      );
+      expect(teammate.replayed).toBe(false);
+      expect(teammate.reservation.id).not.toBe(victim.reservation.id);
+
+      // the victim's own retry still replays its reservation
+      const retry = await quotas.reserve(
+        request({ idempotencyKey: key }),
+        noLiveUsage,
+      );
+      expect(retry).toMatchObject({
+        replayed: true,
+        reservation: { id: victim.reservation.id },
+      });
+      expect(await quotas.listReservations()).toHaveLength(3);
+    });
+
     it('moves reservations through release, confirm and expiry', async () => {
       const quotas = await createStore();
       await quotas.setQuota({

@@ -147,8 +147,13 @@ export class DatabaseQuotaStore implements QuotaStore {
       const quota = await this.lockQuota(tx, request.ownerRef, request.gpuType);
 
       if (request.idempotencyKey) {
+        // a key is the requester's own, per owner: someone else's key is no key at all to this request
         const existing = await tx<ReservationRow>('inference_reservations')
-          .where('idempotency_key', request.idempotencyKey)
+          .where({
+            owner_ref: request.ownerRef,
+            requester: request.requester,
+            idempotency_key: request.idempotencyKey,
+          })
           .first();
         if (existing) {
           assertSameRequest(existing, request);

@@ -122,7 +122,7 @@ export interface QuotaStore {
 
   /**
    * Reserves GPUs if `used + reserved + requested <= limit`, checked and written in one serialized transaction.
-   * Returns the existing reservation for a repeated idempotency key. Throws `QuotaExceededError` when it does not fit.
+   * Returns the existing reservation for an idempotency key the same requester already used for the same owner. Throws `QuotaExceededError` when it does not fit.
    */
   reserve(
     request: ReserveRequest,

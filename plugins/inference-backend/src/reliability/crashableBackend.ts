@@ -55,6 +55,11 @@ export type CrashableBackendEvent =
   | { type: 'finished' }
   | { type: 'failed'; error: string };
 
+/** The one client whose requests every backend process answers. */
+export const CLIENT = 'user:default/retrying-client';
+/** Entity ref of the reservations a backend generation committed (the test reads it back). */
+export const committedBy = (generation: number) =>
+  `component:default/backend-gen${generation}`;
 export const WORKLOADS = 120;
 export const GPUS_PER_WORKLOAD = 2;
 export const QUOTA_LIMIT = 4;
@@ -176,7 +181,10 @@ async function run(config: CrashableBackendConfig) {
           gpuType: GPU_TYPE,
           gpuCount: 1 + (request % 2),
           ttlSeconds: TTL_MINUTES * 60,
-          requester: `backend-gen${config.generation}`,
+          // one client sends every request and retries it on whichever backend answers: idempotency keys are
+          // scoped per requester; the backend that committed the reservation is named by its entity ref
+          requester: CLIENT,
+          entityRef: committedBy(config.generation),
           idempotencyKey: requestKey(request),
         },
         () => 0,

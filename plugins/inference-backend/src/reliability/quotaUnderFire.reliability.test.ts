@@ -359,7 +359,8 @@ class FireRun {
     instance: Instance,
     now: Date,
   ) {
-    const requester = `op-${i}`;
+    // a keyed request and its retries come from one client (keys are scoped per requester); others each from their own
+    const requester = op.key ? `client-${op.key}` : `op-${i}`;
     let answer;
     try {
       answer = await instance.store.quotas.reserve(

@@ -22,6 +22,7 @@ import {
   GPUS_PER_WORKLOAD,
   minuteAt,
   OWNER,
+  committedBy,
   QUOTA_LIMIT,
   requestKey,
   startsWorkload,
@@ -320,7 +321,7 @@ async function runKillCycles(
       } else if (kill.at === 'reserve') {
         expect(row).toBeUndefined();
       } else {
-        expect(row?.requester).toBe(`backend-gen${generation}`);
+        expect(row?.entity_ref).toBe(committedBy(generation));
         lostAnswers.push({ request: stalledAt, generation });
       }
     }
@@ -388,7 +389,7 @@ function checkSettled(
     if (!allowed.includes(row.status)) {
       const minute = minuteAt(toDate(row.created_at));
       wrong.push(
-        `request ${request} (${row.requester}, minute ${minute}) is ${
+        `request ${request} (${row.entity_ref}, minute ${minute}) is ${
           row.status
         }, expected ${allowed.join(' or ')}`,
       );
@@ -399,9 +400,9 @@ function checkSettled(
   // a request committed by a backend that died before answering got that reservation back when sent again
   for (const { request, generation } of lostAnswers) {
     const row = rows.find(r => r.idempotency_key === requestKey(request));
-    expect({ request, requester: row.requester }).toEqual({
+    expect({ request, committedBy: row.entity_ref }).toEqual({
       request,
-      requester: `backend-gen${generation}`,
+      committedBy: committedBy(generation),
     });
     const answers = transcript.answers.get(request) ?? [];
     expect(answers.length).toBeGreaterThan(0);
@@ -417,7 +418,9 @@ function checkSettled(
 
   // reservations a killed backend left pending were settled by the backends after it
   const inherited = rows.filter(r => {
-    const generation = Number(r.requester.replace('backend-gen', ''));
+    const generation = Number(
+      r.entity_ref.replace(committedBy(0).slice(0, -1), ''),
+    );
     return (
       generation < KILLS.length &&
       toDate(r.resolved_at) > timeOf(transcript.killedAt[generation])

@@ -385,16 +385,32 @@ describe('security', () => {
           idempotencyKey: 'chat-task-42',
         });
         expect(replay.status).toBe(403);
-        // with its own owner the key gives nothing of the other team's reservation
+        // with its own owner the key is its own: a reservation of its team, nothing of the other team's (not even a
+        // 409 naming their owner and GPU count)
         const ownOwner = await reserve(SEARCH_USER, {
           owner: SEARCH,
+          gpuType: H100,
+          gpus: 2,
+          idempotencyKey: 'chat-task-42',
+        });
+        expect(ownOwner.status).toBe(201);
+        expect(ownOwner.body).toMatchObject({
+          owner: SEARCH,
+          gpus: 2,
+          createdBy: SEARCH_USER,
+        });
+        expect(ownOwner.body.id).not.toBe(own.body.id);
+        expect(ownOwner.text).not.toContain(CHAT);
+        expect(await stateOf(own.body.id)).toBe('pending');
+        // and the owner's retry still replays its own reservation
+        const retry = await reserve(CHAT_USER, {
+          owner: CHAT,
           gpuType: H100,
           gpus: 1,
           idempotencyKey: 'chat-task-42',
         });
-        expect(ownOwner.status).toBe(409);
-        expect(ownOwner.body.id).toBeUndefined();
-        expect(await stateOf(own.body.id)).toBe('pending');
+        expect(retry.status).toBe(200);
+        expect(retry.body.id).toBe(own.body.id);
       });
 
       it('cannot release it with a differently written owner or id', async () => {

@@ -436,7 +436,7 @@ export const spec = {
       post: {
         operationId: 'CreateReservation',
         description:
-          "Reserves GPUs of the owner's quota if used + reserved + requested <= limit (checked and written atomically). Repeating an idempotency key returns the first reservation. 409 when the quota would be exceeded.",
+          "Reserves GPUs of the owner's quota if used + reserved + requested <= limit (checked and written atomically). An idempotency key belongs to its caller and owner: the same caller repeating it for the same owner gets the first reservation back (200); anyone else's use of the same key is a separate request. 409 when the quota would be exceeded. Users act for the groups they are members of; services only when inference.servicePrincipals grants them actForAnyTeam.",
         requestBody: {
           required: true,
           content: {
