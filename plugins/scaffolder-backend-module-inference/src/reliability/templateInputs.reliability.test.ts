@@ -3,6 +3,8 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import { ResponseError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -14,16 +16,20 @@ import { IMAGE_CATALOG } from '@inference-platform/plugin-inference-common';
 import {
   ClusterConnection,
   InferenceService,
+  TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { Validator } from 'jsonschema';
+import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
 import yaml from 'yaml';
 import { FLEET, fakeInference } from '../__testUtils__/fakeInference';
 import { createEntityRegisterAction } from '../actions/entityRegister';
 import { createImageResolveAction } from '../actions/imageResolve';
+import { ImageSettings } from '../images/imageConfig';
 import { createManifestsApplyAction } from '../actions/manifestsApply';
 import { createManifestsValidateAction } from '../actions/manifestsValidate';
 import { createPlanCreateAction } from '../actions/planCreate';
@@ -218,6 +224,7 @@ function inferenceAnswering(answer: Answer): InferenceService {
       getQuotaStandings: jest.fn(fail),
       reserveGpus: jest.fn(fail),
       releaseReservation: jest.fn(fail),
+      listReservations: jest.fn(fail),
     });
   }
   return fakeInference({
@@ -252,6 +259,9 @@ interface RegistryAnswer {
   unreachable: boolean;
 }
 
+const MIRROR_CHALLENGE =
+  'Bearer realm="https://mirror.invalid/token",service="registry",scope="repository:x:pull"';
+
 /** What a registry (or whatever sits at its address) answers the digest lookup with. */
 const registryAnswer: fc.Arbitrary<RegistryAnswer> = fc.record({
   status: fc.constantFrom(200, 401, 403, 404, 429, 500),
@@ -260,6 +270,8 @@ const registryAnswer: fc.Arbitrary<RegistryAnswer> = fc.record({
       fc.constant(
         'Bearer realm="http://127.0.0.1:9/token",service="registry",scope="repository:x:pull"',
       ),
+      // on the mirror's own host, so the token endpoint's answer is read
+      fc.constant(MIRROR_CHALLENGE),
       fc.constant('Bearer realm="not a url"'),
       fc.constant('Basic realm="registry"'),
       nastyString,
@@ -304,6 +316,10 @@ const GOOD_DEPLOYMENT = {
     template: {
       metadata: { labels: { 'backstage.io/kubernetes-id': 'chat' } },
       spec: {
+        securityContext: {
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' },
         tolerations: [
           { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
@@ -312,6 +328,10 @@ const GOOD_DEPLOYMENT = {
           {
             name: 'vllm',
             image: `docker.io/vllm/vllm-openai@${DIGEST}`,
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+            },
             resources: {
               requests: { 'nvidia.com/gpu': '1' },
               limits: { 'nvidia.com/gpu': '1' },
@@ -325,6 +345,21 @@ const GOOD_DEPLOYMENT = {
     },
   },
 };
+
+const IMAGES: ImageSettings = {
+  resolveLive: false,
+  registries: [{ host: 'docker.io', mirror: 'mirror.invalid' }],
+  pins: [
+    {
+      repository: 'docker.io/vllm/vllm-openai',
+      tag: 'v0.10.1.1',
+      digest: DIGEST,
+    },
+  ],
+  allowedRegistries: [],
+  allowForwardCompatibility: false,
+};
+const LIVE_IMAGE_CASE = 'inference:image:resolve (platform resolves tags live)';
 
 const PATHS = [
   '.',
@@ -362,7 +397,52 @@ const inference: InferenceService = {
   reserveGpus: (...args) => inferenceAnswering(answer).reserveGpus(...args),
   releaseReservation: (...args) =>
     inferenceAnswering(answer).releaseReservation(...args),
+  listReservations: (...args) =>
+    inferenceAnswering(answer).listReservations(...args),
 };
+
+/** The mock task's user (user:default/mock) is a member of ml-chat, which may deploy to ml-chat on the test cluster. */
+const tenancy = TeamTenancy.fromConfig(
+  new ConfigReader({
+    inference: {
+      tenancy: {
+        teams: [{ owner: 'ml-chat', namespaces: ['ml-chat'] }],
+      },
+    },
+  }),
+  {
+    userInfo: mockServices.userInfo({
+      ownershipEntityRefs: ['user:default/mock', 'group:default/ml-chat'],
+    }),
+    catalog: { getEntityByRef: async () => undefined },
+  },
+);
+
+/** What the catalog serves of the catalog directory, as the suite's catalog module does: at once, for speed. */
+function servedEntity(ref: string): any {
+  const files = fs
+    .readdirSync(catalogDirectory.path, { recursive: true })
+    .map(String)
+    .filter(f => path.basename(f) === 'catalog-info.yaml');
+  for (const file of files) {
+    const location = path.join(catalogDirectory.path, file);
+    const entity = yaml.parse(fs.readFileSync(location, 'utf8'));
+    const metadata = { namespace: 'default', ...entity.metadata };
+    if (stringifyEntityRef({ ...entity, metadata }) === ref) {
+      return {
+        ...entity,
+        metadata: {
+          ...metadata,
+          annotations: {
+            ...metadata.annotations,
+            'backstage.io/managed-by-location': `file:${location}`,
+          },
+        },
+      };
+    }
+  }
+  return undefined;
+}
 
 let built: Record<string, Case> | undefined;
 
@@ -375,9 +455,26 @@ function cases(): Record<string, Case> {
 function buildCases(): Record<string, Case> {
   const clusterNames = FLEET.map(c => c.name);
   const gpuTypes = FLEET.flatMap(c => c.capacity.pools.map(p => p.gpuType));
+  const imageHints = {
+    version: fc.constantFrom(...IMAGE_CATALOG.map(i => i.version)),
+    image: fc.constantFrom(
+      `docker.io/vllm/vllm-openai@${DIGEST}`,
+      'docker.io/vllm/vllm-openai:v0.10.1.1',
+      'registry.example.com:5000/team/model:latest',
+      'docker.io/vllm-evil/vllm-openai:v0.10.1.1',
+      'UPPER/Case:tag',
+      'repo@sha256:short',
+      'a b:c',
+      '@',
+      ':',
+    ),
+    gpuType: fc.constantFrom(...gpuTypes, `${H100}-MIG-1g.10gb`),
+    driverVersion: fc.constantFrom('570.124.06', '450', '999.99.99'),
+    cluster: fc.constantFrom(...clusterNames, 'gpu-nowhere'),
+  };
   return {
     'inference:plan:create': {
-      action: createPlanCreateAction({ inference }),
+      action: createPlanCreateAction({ inference, tenancy }),
       hints: {
         model: fc.constantFrom(
           'meta-llama/Llama-3.1-8B-Instruct',
@@ -392,41 +489,27 @@ function buildCases(): Record<string, Case> {
       },
     },
     'inference:image:resolve': {
+      action: createImageResolveAction({ images: IMAGES, inference }),
+      hints: imageHints,
+    },
+    // the platform resolves tags live (only it can turn this on): every run asks the fake registry
+    [LIVE_IMAGE_CASE]: {
       action: createImageResolveAction({
         images: {
-          resolveLive: false,
-          registries: [{ host: 'docker.io', mirror: 'mirror.invalid' }],
-          pins: [
-            {
-              repository: 'docker.io/vllm/vllm-openai',
-              tag: 'v0.10.1.1',
-              digest: DIGEST,
-            },
+          ...IMAGES,
+          resolveLive: true,
+          allowedRegistries: [
+            'docker.io/vllm',
+            'nvcr.io/nvidia',
+            'ghcr.io/huggingface',
           ],
-          allowedRegistries: [],
-          allowForwardCompatibility: false,
         },
         inference,
       }),
-      hints: {
-        version: fc.constantFrom(...IMAGE_CATALOG.map(i => i.version)),
-        image: fc.constantFrom(
-          `docker.io/vllm/vllm-openai@${DIGEST}`,
-          'docker.io/vllm/vllm-openai:v0.10.1.1',
-          'registry.example.com:5000/team/model:latest',
-          'UPPER/Case:tag',
-          'repo@sha256:short',
-          'a b:c',
-          '@',
-          ':',
-        ),
-        gpuType: fc.constantFrom(...gpuTypes, `${H100}-MIG-1g.10gb`),
-        driverVersion: fc.constantFrom('570.124.06', '450', '999.99.99'),
-        cluster: fc.constantFrom(...clusterNames, 'gpu-nowhere'),
-      },
+      hints: imageHints,
     },
     'inference:quota:reserve': {
-      action: createQuotaReserveAction({ inference }),
+      action: createQuotaReserveAction({ inference, tenancy }),
       hints: {
         gpuType: fc.constantFrom(...gpuTypes),
         cluster: fc.constantFrom(...clusterNames),
@@ -443,27 +526,27 @@ function buildCases(): Record<string, Case> {
       hints: {
         path: fc.constantFrom(...PATHS),
         kubernetesId: fc.constantFrom('chat', 'other'),
-        allowedRegistries: fc.constantFrom(['docker.io/vllm'], ['nvcr.io']),
       },
     },
     'inference:manifests:apply': {
       action: createManifestsApplyAction({
         clusters: [applyCluster],
         inference,
+        tenancy,
+        permissions: mockServices.permissions(),
       }),
       hints: {
         cluster: fc.constantFrom(applyCluster.name, 'gpu-nowhere'),
         namespace: fc.constantFrom('ml-chat'),
+        owner: fc.constantFrom('ml-chat', 'group:default/ml-search'),
         path: fc.constantFrom(...PATHS),
         timeoutSeconds: fc.constantFrom(10),
       },
     },
     'inference:entity:register': {
       action: createEntityRegisterAction({
-        // the catalog already serves the entity, so the action does not poll
-        catalog: {
-          getEntityByRef: async () => ({ kind: 'Component' }),
-        } as any,
+        catalog: { getEntityByRef: async (ref: string) => servedEntity(ref) },
+        tenancy,
         catalogDirectory: catalogDirectory.path,
       }),
       hints: {
@@ -477,9 +560,11 @@ function buildCases(): Record<string, Case> {
   };
 }
 
-const ACTION_IDS = [
+/** Each case runs one action; the image action twice, with and without live resolution. */
+const CASE_IDS = [
   'inference:plan:create',
   'inference:image:resolve',
+  LIVE_IMAGE_CASE,
   'inference:quota:reserve',
   'inference:quota:release',
   'inference:manifests:validate',
@@ -516,6 +601,11 @@ async function withinTimeout<T>(promise: Promise<T>): Promise<T> {
 
 /** What one run met: the schema's refusal, the handler's success, or its clear failure. */
 type Outcome = 'refused' | 'succeeded' | 'failedCleanly';
+interface RunResult {
+  outcome: Outcome;
+  /** The handler's clear error. */
+  message?: string;
+}
 
 const validator = new Validator();
 
@@ -524,7 +614,7 @@ const validator = new Validator();
  * the handler, which must finish in time with outputs matching its schema, or throw a clear Backstage error.
  */
 async function runOnce(
-  actionId: string,
+  caseId: string,
   input: Record<string, unknown>,
   world: {
     isDryRun: boolean;
@@ -532,8 +622,8 @@ async function runOnce(
     registry: RegistryAnswer;
     folder: string;
   },
-): Promise<Outcome> {
-  const { action } = cases()[actionId];
+): Promise<RunResult> {
+  const { action } = cases()[caseId];
   const inputSchema = action.schema!.input as any;
   const validation = validator.validate(input, inputSchema);
   if (!validation.valid) {
@@ -550,7 +640,7 @@ async function runOnce(
         named: true,
       });
     }
-    return 'refused';
+    return { outcome: 'refused' };
   }
 
   answer = world.backend;
@@ -582,7 +672,7 @@ async function runOnce(
         });
       }
     }
-    return 'succeeded';
+    return { outcome: 'succeeded' };
   }
 
   const { name, message } = error as Error;
@@ -590,7 +680,7 @@ async function runOnce(
   expect(Object.prototype.toString.call(error)).toBe('[object Error]');
   if (!CLEAR_ERRORS.includes(name)) {
     throw new Error(
-      `${actionId} failed with ${name}, not a clear error: ${message}\n${
+      `${caseId} failed with ${name}, not a clear error: ${message}\n${
         (error as Error).stack
       }`,
     );
@@ -601,7 +691,7 @@ async function runOnce(
   if (!/undefined|NaN/.test(JSON.stringify(input))) {
     expect(message).not.toMatch(/\bundefined\b|\bNaN\b/);
   }
-  return 'failedCleanly';
+  return { outcome: 'failedCleanly', message };
 }
 
 describe('template inputs', () => {
@@ -666,39 +756,106 @@ describe('template inputs', () => {
         ],
       ],
     });
-    expect(registered.sort()).toEqual([...ACTION_IDS].sort());
+    const actionIds = new Set(CASE_IDS.map(id => cases()[id].action.id));
+    expect(registered.sort()).toEqual([...actionIds].sort());
   });
 
-  it.each(ACTION_IDS)(
+  /** The property over generated inputs and worlds, for one case. */
+  async function checkCase(caseId: string, seed?: number) {
+    const { action, hints } = cases()[caseId];
+    const stats = { refused: 0, succeeded: 0, failedCleanly: 0 };
+
+    await fc.assert(
+      fc.asyncProperty(
+        inputFor(action.schema!.input as any, hints),
+        fc.boolean(),
+        fc.constantFrom<Answer>('ok', 'ok', 'ok', 400, 403, 404, 409, 500),
+        registryAnswer,
+        // the full workspace, or one without catalog-info.yaml and manifests
+        fc.constantFrom('.', 'empty'),
+        async (input, isDryRun, backend, registryBehaviour, folder) => {
+          const { outcome } = await runOnce(caseId, input, {
+            isDryRun,
+            backend,
+            registry: registryBehaviour,
+            folder,
+          });
+          stats[outcome] += 1;
+        },
+      ),
+      {
+        numRuns: RUNS,
+        ...(seed !== undefined ? { seed } : {}),
+      },
+    );
+
+    // the runs reached the handler, on both of its outcomes, and also tried the schema
+    expect(stats.refused).toBeGreaterThan(0);
+    expect(stats.succeeded + stats.failedCleanly).toBeGreaterThan(RUNS / 5);
+  }
+
+  // eslint-disable-next-line jest/expect-expect -- checkCase asserts
+  it.each(CASE_IDS)(
     '%s: the schema refuses bad input by name, the handler answers the rest cleanly',
-    async actionId => {
-      const { action, hints } = cases()[actionId];
-      const stats = { refused: 0, succeeded: 0, failedCleanly: 0 };
-
-      await fc.assert(
-        fc.asyncProperty(
-          inputFor(action.schema!.input as any, hints),
-          fc.boolean(),
-          fc.constantFrom<Answer>('ok', 'ok', 'ok', 400, 403, 404, 409, 500),
-          registryAnswer,
-          // the full workspace, or one without catalog-info.yaml and manifests
-          fc.constantFrom('.', 'empty'),
-          async (input, isDryRun, backend, registryBehaviour, folder) => {
-            const outcome = await runOnce(actionId, input, {
-              isDryRun,
-              backend,
-              registry: registryBehaviour,
-              folder,
-            });
-            stats[outcome] += 1;
-          },
-        ),
-        { numRuns: RUNS },
-      );
-
-      // the runs reached the handler, on both of its outcomes, and also tried the schema
-      expect(stats.refused).toBeGreaterThan(0);
-      expect(stats.succeeded + stats.failedCleanly).toBeGreaterThan(RUNS / 5);
-    },
+    caseId =>
+      checkCase(
+        caseId,
+        process.env.RELIABILITY_FUZZ_SEED
+          ? Number(process.env.RELIABILITY_FUZZ_SEED)
+          : undefined,
+      ),
   );
+
+  describe('regressions', () => {
+    // seed 1453908882 found "Cannot read properties of null (reading 'token')": a task input turned on live
+    // resolution, and the registry's token endpoint answered 200 with the body `null`
+    const SEED = 1453908882;
+    const nullToken = (challenge: string): RegistryAnswer => ({
+      status: 401,
+      challenge,
+      digest: undefined,
+      tokenStatus: 200,
+      tokenBody: null,
+      unreachable: false,
+    });
+    const world = (reply: RegistryAnswer) => ({
+      isDryRun: false,
+      backend: 'ok' as const,
+      registry: reply,
+      folder: '.',
+    });
+
+    // eslint-disable-next-line jest/expect-expect -- checkCase asserts
+    it.each(['inference:image:resolve', LIVE_IMAGE_CASE])(
+      `%s: seed ${SEED} passes`,
+      caseId => checkCase(caseId, SEED),
+    );
+
+    it('seed 1453908882 as found: a task can no longer ask for live resolution', async () => {
+      const result = await runOnce(
+        'inference:image:resolve',
+        { runtime: 'vllm', resolveLive: true },
+        world(
+          nullToken(
+            'Bearer realm="http://127.0.0.1:9/token",service="registry",scope="repository:x:pull"',
+          ),
+        ),
+      );
+      expect(result.outcome).toBe('refused');
+    });
+
+    it('seed 1453908882 where the platform resolves live: a null token body is a clear error', async () => {
+      const result = await runOnce(
+        LIVE_IMAGE_CASE,
+        { runtime: 'vllm' },
+        world(nullToken(MIRROR_CHALLENGE)),
+      );
+      expect(result).toEqual({
+        outcome: 'failedCleanly',
+        message: expect.stringMatching(
+          /^Could not resolve docker\.io\/vllm\/vllm-openai:\S+ to a digest: mirror\.invalid token endpoint answered 200 but is not a JSON object$/,
+        ),
+      });
+    });
+  });
 });
