@@ -11,7 +11,10 @@ export type {
   SimulatorOptions,
   SimulatorHandle,
   RunningCluster,
+  ServiceAccountTokenOptions,
 } from './startSimulator';
+export type { UserInfo } from './auth/userInfo';
+export type { PolicyRule } from './auth/policyRules';
 export { runCli, summarize } from './cli';
 export type { FaultInjection } from './faults/faults';
 export type { RequestCounts } from './server/servedCluster';

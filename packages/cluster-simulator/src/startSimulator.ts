@@ -67,6 +67,14 @@ export interface SimulatorOptions {
   log?: (message: string) => void;
 }
 
+/** Options of `SimulatorHandle.createServiceAccountToken`. @public */
+export interface ServiceAccountTokenOptions {
+  /** lifetime in seconds (default: one year) */
+  expirationSeconds?: number;
+  /** audiences (default: the API server's own; others are refused by it) */
+  audiences?: string[];
+}
+
 /** A running cluster as the handle reports it. @public */
 export interface RunningCluster extends ClusterEndpoint {
   sim: SimCluster;
@@ -94,6 +102,19 @@ export interface SimulatorHandle {
     workload: string,
     multiplier: number,
   ): void;
+  /**
+   * A bound token for the service account `<namespace>/<name>` of a cluster
+   * (user `system:serviceaccount:<namespace>:<name>`, RBAC applies). Creates
+   * the namespace and the ServiceAccount when missing. Valid for a year of
+   * simulated time unless `expirationSeconds` says otherwise; revoked when the
+   * ServiceAccount is deleted.
+   */
+  createServiceAccountToken(
+    cluster: string,
+    namespace: string,
+    name: string,
+    options?: ServiceAccountTokenOptions,
+  ): string;
   /** advances a manual clock, letting controllers react */
   advance(ms: number): Promise<void>;
   /** lets queued controller work run (all modes) */
@@ -227,6 +248,20 @@ export async function startSimulator(
       await applyFault(sim, servers.get(sim.name)!, fault, mode, host, log);
     }
   };
+  const createServiceAccountToken = (
+    clusterName: string,
+    namespace: string,
+    name: string,
+    tokenOptions: ServiceAccountTokenOptions = {},
+  ): string => {
+    const sim = sims.get(clusterName);
+    if (!sim) throw new Error(`unknown cluster "${clusterName}"`);
+    ensureServiceAccount(sim, namespace, name);
+    return sim.auth.issueToken(namespace, name, {
+      expirationSeconds: tokenOptions.expirationSeconds ?? 365 * 24 * 3600,
+      audiences: tokenOptions.audiences,
+    }).token;
+  };
   const setLoad = (
     clusterName: string,
     namespace: string,
@@ -258,6 +293,7 @@ export async function startSimulator(
           clusters: sims,
           inject,
           setLoad,
+          createServiceAccountToken,
           summary,
           kubeconfigYaml: () => kubeconfigYaml,
           appConfigYaml: () => appConfigYaml,
@@ -287,6 +323,7 @@ export async function startSimulator(
     },
     inject,
     setLoad,
+    createServiceAccountToken,
     advance: ms => clock.advance(ms),
     async settle() {
       for (let i = 0; i < 3; i++) {
@@ -304,6 +341,26 @@ export async function startSimulator(
       ]);
     },
   };
+}
+
+function ensureServiceAccount(
+  sim: SimCluster,
+  namespace: string,
+  name: string,
+): void {
+  const namespaces = resourceById('core/namespaces');
+  const accounts = resourceById('core/serviceaccounts');
+  const opts = { manager: 'cluster-simulator' };
+  if (!sim.store.get(namespaces, undefined, namespace))
+    sim.api.create(
+      namespaces,
+      undefined,
+      { metadata: { name: namespace } },
+      opts,
+    );
+  if (!sim.store.get(accounts, namespace, name))
+    sim.api.create(accounts, namespace, { metadata: { name } }, opts);
+  sim.drain();
 }
 
 function writeFile(file: string, text: string): void {

@@ -5,7 +5,13 @@
  */
 
 /** A subresource the simulator implements for a resource type. @public */
-export type Subresource = 'status' | 'scale' | 'proxy' | 'log' | 'binding';
+export type Subresource =
+  | 'status'
+  | 'scale'
+  | 'proxy'
+  | 'log'
+  | 'binding'
+  | 'token';
 
 /** Where the scale subresource reads its numbers. @public */
 export interface ScalePaths {
@@ -155,6 +161,7 @@ const SPECS: Spec[] = [
     kind: 'ServiceAccount',
     plural: 'serviceaccounts',
     shortNames: ['sa'],
+    subresources: ['token'],
     tracksGeneration: false,
   },
   {
@@ -281,6 +288,36 @@ const SPECS: Spec[] = [
     subresources: ['status'],
   },
   {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRole',
+    plural: 'clusterroles',
+    namespaced: false,
+    tracksGeneration: false,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRoleBinding',
+    plural: 'clusterrolebindings',
+    namespaced: false,
+    tracksGeneration: false,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'Role',
+    plural: 'roles',
+    tracksGeneration: false,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    tracksGeneration: false,
+  },
+  {
     group: 'metrics.k8s.io',
     version: 'v1beta1',
     kind: 'PodMetrics',
@@ -322,6 +359,15 @@ const SPECS: Spec[] = [
     kind: 'TriggerAuthentication',
     plural: 'triggerauthentications',
     shortNames: ['ta', 'triggerauth'],
+    custom: true,
+  },
+  {
+    group: 'http.keda.sh',
+    version: 'v1alpha1',
+    kind: 'HTTPScaledObject',
+    plural: 'httpscaledobjects',
+    shortNames: ['httpso'],
+    subresources: ['status'],
     custom: true,
   },
   {

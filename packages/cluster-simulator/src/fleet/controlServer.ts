@@ -21,6 +21,12 @@ export interface ControlTarget {
     workload: string,
     multiplier: number,
   ): void;
+  createServiceAccountToken(
+    cluster: string,
+    namespace: string,
+    name: string,
+    options?: { expirationSeconds?: number; audiences?: string[] },
+  ): string;
   summary(): unknown;
   kubeconfigYaml(): string;
   appConfigYaml(): string;
@@ -140,6 +146,35 @@ export function controlHandler(
         await target.inject(body.cluster ?? '*', body as FaultInjection);
         return send(res, 200, JSON.stringify({ ok: true }));
       }
+      if (
+        parts[0] === 'clusters' &&
+        parts[2] === 'serviceaccounts' &&
+        parts[5] === 'token' &&
+        parts.length === 6 &&
+        method === 'POST'
+      ) {
+        const body = await readJson(req);
+        const token = target.createServiceAccountToken(
+          parts[1],
+          parts[3],
+          parts[4],
+          {
+            expirationSeconds:
+              body.expirationSeconds === undefined
+                ? undefined
+                : Number(body.expirationSeconds),
+            audiences: body.audiences,
+          },
+        );
+        return send(
+          res,
+          200,
+          JSON.stringify({
+            token,
+            user: `system:serviceaccount:${parts[3]}:${parts[4]}`,
+          }),
+        );
+      }
       if (parts[0] === 'clusters' && parts[2] === 'load' && method === 'POST') {
         const body = await readJson(req);
         target.setLoad(
@@ -161,6 +196,7 @@ export function controlHandler(
             'POST /clusters/<name>/faults',
             'POST /faults',
             'POST /clusters/<name>/load',
+            'POST /clusters/<name>/serviceaccounts/<namespace>/<name>/token',
             'GET /kubeconfig',
             'GET /app-config',
             'GET /sd',

@@ -1,23 +1,22 @@
 /*
  * The front door of one simulated API server: injected faults, bearer-token
- * authentication, discovery, and dispatch of resource requests.
+ * authentication, RBAC authorization (before routing, like the API server's
+ * filter chain), discovery, and dispatch of resource requests.
  */
 import { IncomingMessage, ServerResponse } from 'http';
-import { qualifiedResource } from '../api/resources';
 import {
   ApiError,
   resourceNotFound,
   statusBody,
   unauthorized,
 } from '../api/status';
+import { forbiddenError, requestForbidden } from '../auth/rbacAuthorizer';
+import { requestAttributes } from '../auth/requestAttributes';
 import * as discovery from './discovery';
 import { negotiate, sendError, sendJson } from './httpUtil';
 import { handleResource } from './resourceHandler';
 import { parseRoute } from './routes';
 import { ServedCluster } from './servedCluster';
-
-const PUBLIC_ROUTES = new Set(['version', 'health']);
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function fieldManagerFrom(
   req: IncomingMessage,
@@ -29,26 +28,6 @@ function fieldManagerFrom(
   const ua = String(req.headers['user-agent'] ?? 'unknown');
   return ua.split('/')[0].trim() || 'unknown';
 }
-
-function authenticate(
-  cluster: ServedCluster,
-  req: IncomingMessage,
-): 'admin' | 'readOnly' | undefined {
-  const header = String(req.headers.authorization ?? '');
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  if (!m) return undefined;
-  if (m[1] === cluster.tokens.admin) return 'admin';
-  if (cluster.tokens.readOnly && m[1] === cluster.tokens.readOnly)
-    return 'readOnly';
-  return undefined;
-}
-
-const VERBS: Record<string, string> = {
-  POST: 'create',
-  PUT: 'update',
-  PATCH: 'patch',
-  DELETE: 'delete',
-};
 
 /** Serves one request to a simulated cluster. `pathname` has the cluster prefix removed. */
 export async function handleApiRequest(
@@ -95,8 +74,11 @@ export async function handleApiRequest(
   }
   try {
     const route = parseRoute(pathname);
-    const role = authenticate(cluster, req);
-    if (!PUBLIC_ROUTES.has(route.type) && !role) throw unauthorized();
+    const user = cluster.auth.authenticate(req.headers.authorization, pathname);
+    if (!user) throw unauthorized();
+    const attrs = requestAttributes(req.method ?? 'GET', pathname, query);
+    const decision = cluster.auth.authorize(user, attrs);
+    if (!decision.allowed) throw requestForbidden(user, attrs, decision.reason);
     // OpenAPI v2 is also served as protobuf, so it negotiates on its own
     const negotiated =
       route.type === 'openapiV2'
@@ -174,32 +156,6 @@ export async function handleApiRequest(
         return;
       }
       case 'resource': {
-        const method = req.method ?? 'GET';
-        if (
-          role === 'readOnly' &&
-          !READ_METHODS.has(method) &&
-          route.subresource !== 'proxy'
-        ) {
-          const where = route.namespace
-            ? ` in the namespace "${route.namespace}"`
-            : ' at the cluster scope';
-          throw new ApiError(
-            403,
-            'Forbidden',
-            `${qualifiedResource(route.resource)}${
-              route.name ? ` "${route.name}"` : ''
-            } is forbidden: User "system:serviceaccount:backstage:read-only" cannot ${
-              VERBS[method] ?? method.toLowerCase()
-            } resource "${route.resource.plural}" in API group "${
-              route.resource.group
-            }"${where}`,
-            {
-              name: route.name,
-              group: route.resource.group || undefined,
-              kind: route.resource.plural,
-            },
-          );
-        }
         await handleResource(
           cluster,
           {
@@ -207,6 +163,18 @@ export async function handleApiRequest(
             query,
             negotiated,
             manager: fieldManagerFrom(req, query),
+            // a PATCH that creates (server-side apply) also needs `create`, like the API server's patch handler
+            authorizeCreate: () => {
+              const create = { ...attrs, verb: 'create' };
+              const d = cluster.auth.authorize(user, create);
+              if (!d.allowed)
+                throw forbiddenError(
+                  create.apiGroup,
+                  create.resource,
+                  create.name,
+                  d.reason,
+                );
+            },
           },
           req,
           res,

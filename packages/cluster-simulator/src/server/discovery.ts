@@ -110,6 +110,14 @@ function subresourceEntries(r: ResourceType): unknown[] {
     if (sub === 'log') out.push({ ...base, kind: r.kind, verbs: ['get'] });
     if (sub === 'binding')
       out.push({ ...base, kind: 'Binding', verbs: ['create'] });
+    if (sub === 'token')
+      out.push({
+        ...base,
+        group: 'authentication.k8s.io',
+        version: 'v1',
+        kind: 'TokenRequest',
+        verbs: ['create'],
+      });
   }
   return out;
 }

@@ -41,6 +41,8 @@ export interface ResourceRequest {
   query: URLSearchParams;
   negotiated: Negotiated;
   manager: string;
+  /** throws 403 unless the requester may also create the object (a PATCH that creates it) */
+  authorizeCreate?: () => void;
 }
 
 function boolParam(q: URLSearchParams, key: string): boolean {
@@ -207,6 +209,49 @@ function startWatch(
   if (detach) res.on('close', detach);
 }
 
+/** `serviceaccounts/<name>/token`: a TokenRequest answered with a bound token (`kubectl create token`). */
+function tokenRequest(
+  cluster: ServedCluster,
+  namespace: string,
+  name: string,
+  body: unknown,
+): KubeObject {
+  const spec = ((body as Record<string, any>)?.spec ?? {}) as {
+    audiences?: string[];
+    expirationSeconds?: number;
+  };
+  const expirationSeconds = spec.expirationSeconds ?? 3600;
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+      { name, group: 'authentication.k8s.io', kind: 'TokenRequest' },
+    );
+  }
+  const issued = cluster.auth.issueToken(namespace, name, {
+    expirationSeconds,
+    audiences: spec.audiences,
+  });
+  return {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: {
+      name,
+      namespace,
+      creationTimestamp: null,
+    },
+    spec: {
+      audiences: spec.audiences?.length
+        ? spec.audiences
+        : ['https://kubernetes.default.svc.cluster.local'],
+      expirationSeconds,
+      boundObjectRef: null,
+    },
+    status: issued,
+  } as unknown as KubeObject;
+}
+
 function deleteOptions(req: ResourceRequest, body: unknown): DeleteOptions {
   const b = (body ?? {}) as Record<string, any>;
   const q = req.query;
@@ -349,6 +394,19 @@ export async function handleResource(
     return;
   }
   if (method === 'POST') {
+    if (name && subresource === 'token') {
+      sendJson(
+        res,
+        201,
+        tokenRequest(
+          cluster,
+          namespace ?? '',
+          name,
+          parseBody(raw, contentType),
+        ),
+      );
+      return;
+    }
     if (name && subresource === 'binding') {
       const binding = parseBody(raw, contentType) as KubeObject;
       const target = (binding as Record<string, any>)?.target?.name;
@@ -410,6 +468,7 @@ export async function handleResource(
       return;
     }
     const existed = !!cluster.store.get(r, namespace, name);
+    if (!existed && type === 'apply') req.authorizeCreate?.();
     const patched = api.patch(r, namespace, name, type, body, {
       ...opts,
       manager:

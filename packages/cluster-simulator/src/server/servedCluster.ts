@@ -3,6 +3,7 @@
  * interface lets the protocol layer be tested without the simulation.
  */
 import { ClusterApi } from '../api/clusterApi';
+import type { ClusterAuth } from '../auth/clusterAuth';
 import { DependentsLookup } from '../api/deletion';
 import { LabelSelector } from '../api/labelSelector';
 import { FaultState } from '../faults/faults';
@@ -21,7 +22,7 @@ export interface ProxyResponse {
 export interface ClusterTokens {
   /** full access */
   admin: string;
-  /** read-only access (writes are answered 403) */
+  /** read-only access: the `simulator:read-only` ClusterRole (reads, and proxies for scrapes) */
   readOnly?: string;
 }
 
@@ -40,6 +41,8 @@ export interface RequestCounts {
 export interface ServedCluster {
   readonly name: string;
   readonly tokens: ClusterTokens;
+  /** authentication (tokens) and RBAC authorization */
+  readonly auth: ClusterAuth;
   readonly kubernetesVersion: string;
   readonly api: ClusterApi;
   readonly store: ClusterStore;

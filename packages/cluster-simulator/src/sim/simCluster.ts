@@ -5,6 +5,9 @@
  * (pod proxy, logs, metrics.k8s.io, fault state).
  */
 import { ClusterApi } from '../api/clusterApi';
+import { bootstrapPolicy } from '../auth/bootstrapPolicy';
+import { ClusterAuth } from '../auth/clusterAuth';
+import { validateRbac } from '../auth/rbacValidation';
 import { LabelSelector } from '../api/labelSelector';
 import { resourceById } from '../api/resources';
 import { statusBody } from '../api/status';
@@ -76,6 +79,7 @@ export class SimCluster implements ServedCluster {
   readonly rng: Rng;
   readonly store: ClusterStore;
   readonly api: ClusterApi;
+  readonly auth: ClusterAuth;
   readonly watches: WatchHub;
   readonly faults = new FaultState();
   readonly requestCounts = { watch: 0, proxy: 0, probe: 0, other: 0 };
@@ -101,6 +105,14 @@ export class SimCluster implements ServedCluster {
     this.rng = new Rng(`${opts.seed}/${opts.name}`);
     this.store = new ClusterStore({ history: opts.history });
     this.api = new ClusterApi(this.store, this.clock, this.rng);
+    this.api.addAdmission(validateRbac);
+    bootstrapPolicy(this.store, this.name, this.clock.nowIso());
+    this.auth = new ClusterAuth({
+      tokens: this.tokens,
+      store: this.store,
+      now: () => this.clock.now(),
+      keySeed: `${opts.seed}/${opts.name}`,
+    });
     this.watches = new WatchHub(this.store, opts.bookmarkIntervalMs ?? 60_000);
     this.events = new EventRecorder(this.api, this.store, this.clock);
     this.events.recordNormal = opts.normalEvents ?? true;
