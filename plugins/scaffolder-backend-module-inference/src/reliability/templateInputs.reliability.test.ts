@@ -6,6 +6,7 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ResponseError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   scaffolderActionsExtensionPoint,
@@ -545,7 +546,9 @@ function buildCases(): Record<string, Case> {
     },
     'inference:entity:register': {
       action: createEntityRegisterAction({
-        catalog: { getEntityByRef: async (ref: string) => servedEntity(ref) },
+        catalog: {
+          getEntityByRef: async (ref: string) => servedEntity(ref),
+        } as Partial<CatalogService> as CatalogService,
         tenancy,
         catalogDirectory: catalogDirectory.path,
       }),
