@@ -301,6 +301,84 @@ describe('DatabaseQuotaStore', () => {
       ).rejects.toThrow(/No reservation/);
     });
 
+    it('pages reservations newest first, ties in creation time included, and counts them', async () => {
+      const quotas = await createStore();
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 100,
+        changedBy: 'u',
+      });
+      const t0 = new Date('2026-11-27T10:00:00Z');
+      const t1 = new Date('2026-11-27T11:00:00Z');
+      const ids: string[] = [];
+      for (const now of [t0, t0, t0, t1, t1]) {
+        const { reservation } = await quotas.reserve(
+          request({ gpuCount: 1 }),
+          noLiveUsage,
+          now,
+        );
+        ids.push(reservation.id);
+      }
+      await quotas.reserve(
+        request({ ownerRef: CHAT, gpuCount: 1 }),
+        noLiveUsage,
+        t0,
+      );
+
+      const seen: string[] = [];
+      let after: { createdAt: Date; id: string } | undefined;
+      for (let page = 0; page < 10; page++) {
+        const items = await quotas.listReservations({
+          ownerRef: CHAT,
+          limit: 2,
+          after,
+        });
+        seen.push(...items.map(r => r.id));
+        if (items.length < 2) break;
+        const last = items[items.length - 1];
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toHaveLength(6);
+      expect(new Set(seen).size).toBe(6);
+      expect(seen.slice(0, 2).sort()).toEqual(ids.slice(3).sort());
+      expect(await quotas.countReservations({ ownerRef: CHAT })).toBe(6);
+      expect(
+        await quotas.countReservations({
+          ownerRef: CHAT,
+          status: ['released'],
+        }),
+      ).toBe(0);
+    });
+
+    it('pages the audit log oldest first', async () => {
+      const quotas = await createStore();
+      for (const limit of [1, 2, 3, 4, 5]) {
+        await quotas.setQuota({
+          ownerRef: CHAT,
+          gpuType: H100,
+          limit,
+          changedBy: 'u',
+        });
+      }
+      const first = await quotas.listQuotaAudit({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 3,
+      });
+      expect(first.map(a => a.newLimit)).toEqual([1, 2, 3]);
+      const rest = await quotas.listQuotaAudit({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 3,
+        afterId: first[2].id,
+      });
+      expect(rest.map(a => a.newLimit)).toEqual([4, 5]);
+      expect(
+        await quotas.countQuotaAudit({ ownerRef: CHAT, gpuType: H100 }),
+      ).toBe(5);
+    });
+
     it('never over-allocates under 32-way concurrent reservations', async () => {
       const quotas = await createStore();
       await quotas.setQuota({

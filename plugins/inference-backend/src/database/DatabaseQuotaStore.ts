@@ -22,6 +22,7 @@ type QuotaRow = {
 };
 
 type AuditRow = {
+  id: number | string;
   owner_ref: string;
   gpu_type: string;
   previous_limit: number | null;
@@ -116,12 +117,14 @@ export class DatabaseQuotaStore implements QuotaStore {
   async listQuotaAudit(filter: {
     ownerRef: string;
     gpuType?: string;
+    limit?: number;
+    afterId?: number;
   }): Promise<QuotaAuditRecord[]> {
-    const query = this.db<AuditRow>('inference_quota_audit')
-      .where('owner_ref', filter.ownerRef)
-      .orderBy('id', 'asc');
-    if (filter.gpuType) query.where('gpu_type', filter.gpuType);
+    const query = this.auditQuery(filter).orderBy('id', 'asc');
+    if (filter.afterId !== undefined) query.where('id', '>', filter.afterId);
+    if (filter.limit !== undefined) query.limit(filter.limit);
     return (await query).map(row => ({
+      id: Number(row.id),
       ownerRef: row.owner_ref,
       gpuType: row.gpu_type,
       previousLimit: row.previous_limit,
@@ -130,6 +133,23 @@ export class DatabaseQuotaStore implements QuotaStore {
       reason: row.reason ?? undefined,
       changedAt: toDate(row.changed_at),
     }));
+  }
+
+  async countQuotaAudit(filter: {
+    ownerRef: string;
+    gpuType?: string;
+  }): Promise<number> {
+    const row = await this.auditQuery(filter).count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
+  private auditQuery(filter: { ownerRef: string; gpuType?: string }) {
+    const query = this.db<AuditRow>('inference_quota_audit').where(
+      'owner_ref',
+      filter.ownerRef,
+    );
+    if (filter.gpuType) query.where('gpu_type', filter.gpuType);
+    return query;
   }
 
   async reserve(
@@ -217,14 +237,46 @@ export class DatabaseQuotaStore implements QuotaStore {
   async listReservations(filter?: {
     ownerRef?: string;
     status?: ReservationStatus[];
+    limit?: number;
+    after?: { createdAt: Date; id: string };
   }): Promise<ReservationRecord[]> {
-    const query = this.db<ReservationRow>('inference_reservations').orderBy(
-      'created_at',
-      'desc',
-    );
+    const query = this.reservationQuery(filter).orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+    const after = filter?.after;
+    if (after) {
+      // keyset paging: stable while reservations are added in front
+      query.where(q =>
+        q
+          .where('created_at', '<', after.createdAt)
+          .orWhere(tie =>
+            tie
+              .where('created_at', after.createdAt)
+              .andWhere('id', '<', after.id),
+          ),
+      );
+    }
+    if (filter?.limit !== undefined) query.limit(filter.limit);
+    return (await query).map(toReservation);
+  }
+
+  async countReservations(filter?: {
+    ownerRef?: string;
+    status?: ReservationStatus[];
+  }): Promise<number> {
+    const row = await this.reservationQuery(filter).count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
+  private reservationQuery(filter?: {
+    ownerRef?: string;
+    status?: ReservationStatus[];
+  }) {
+    const query = this.db<ReservationRow>('inference_reservations');
     if (filter?.ownerRef) query.where('owner_ref', filter.ownerRef);
     if (filter?.status?.length) query.whereIn('status', filter.status);
-    return (await query).map(toReservation);
+    return query;
   }
 
   async release(

@@ -17,6 +17,8 @@ export interface QuotaRecord {
  * @public
  */
 export interface QuotaAuditRecord {
+  /** Position in the log (ascending); pages continue after it. */
+  id: number;
   ownerRef: string;
   gpuType: string;
   previousLimit: number | null;
@@ -115,10 +117,18 @@ export interface QuotaStore {
     reason?: string;
     now?: Date;
   }): Promise<QuotaRecord>;
+  /** Changes of an owner's quotas, oldest first; at most `limit`, after the change `afterId` when given. */
   listQuotaAudit(filter: {
     ownerRef: string;
     gpuType?: string;
+    limit?: number;
+    afterId?: number;
   }): Promise<QuotaAuditRecord[]>;
+  /** How many changes {@link QuotaStore.listQuotaAudit} would list without a limit. */
+  countQuotaAudit(filter: {
+    ownerRef: string;
+    gpuType?: string;
+  }): Promise<number>;
 
   /**
    * Reserves GPUs if `used + reserved + requested <= limit`, checked and written in one serialized transaction.
@@ -134,10 +144,21 @@ export interface QuotaStore {
     replayed: boolean;
   }>;
   getReservation(id: string): Promise<ReservationRecord | undefined>;
+  /**
+   * Reservations, newest first (by creation time, then id); at most `limit`, those after the reservation `after`
+   * names when given.
+   */
   listReservations(filter?: {
     ownerRef?: string;
     status?: ReservationStatus[];
+    limit?: number;
+    after?: { createdAt: Date; id: string };
   }): Promise<ReservationRecord[]>;
+  /** How many reservations {@link QuotaStore.listReservations} would list without a limit. */
+  countReservations(filter?: {
+    ownerRef?: string;
+    status?: ReservationStatus[];
+  }): Promise<number>;
   /** Gives pending GPUs back. Returns the reservation as it is afterwards. */
   release(id: string, by: string, now?: Date): Promise<ReservationRecord>;
   /** Marks a pending reservation as fulfilled by a workload now running. */

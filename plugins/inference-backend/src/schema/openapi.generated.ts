@@ -73,6 +73,24 @@ export const spec = {
           format: 'uuid',
         },
       },
+      limit: {
+        name: 'limit',
+        in: 'query',
+        description: 'Items per page, 1 to 1000 (default 100).',
+        schema: {
+          type: 'string',
+          pattern: '^([1-9][0-9]{0,2}|1000)$',
+        },
+      },
+      cursor: {
+        name: 'cursor',
+        in: 'query',
+        description: 'The nextCursor of the previous page; opaque.',
+        schema: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_-]{1,256}$',
+        },
+      },
     },
     schemas: {
       EntityRef: {
@@ -188,6 +206,17 @@ export const spec = {
       },
       Json: {
         description: 'The answer',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Json',
+            },
+          },
+        },
+      },
+      Page: {
+        description:
+          'One page: `items`, `totalCount` (items of every page) and `nextCursor` (absent on the last page; pass it as `cursor` for the next one)',
         content: {
           'application/json': {
             schema: {
@@ -383,6 +412,7 @@ export const spec = {
     '/quotas/{owner}/{gpuType}/audit': {
       get: {
         operationId: 'GetQuotaAudit',
+        description: 'Changes of the quota, oldest first, in pages.',
         parameters: [
           {
             $ref: '#/components/parameters/ownerRef',
@@ -390,10 +420,19 @@ export const spec = {
           {
             $ref: '#/components/parameters/gpuType',
           },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
         ],
         responses: {
           '200': {
-            $ref: '#/components/responses/Json',
+            $ref: '#/components/responses/Page',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
           },
           '401': {
             $ref: '#/components/responses/Error',
@@ -404,6 +443,7 @@ export const spec = {
     '/reservations': {
       get: {
         operationId: 'ListReservations',
+        description: 'Reservations, newest first, in pages.',
         parameters: [
           {
             name: 'owner',
@@ -420,10 +460,16 @@ export const spec = {
               enum: ['pending', 'confirmed', 'released', 'expired'],
             },
           },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
         ],
         responses: {
           '200': {
-            $ref: '#/components/responses/Json',
+            $ref: '#/components/responses/Page',
           },
           '400': {
             $ref: '#/components/responses/Error',

@@ -427,4 +427,89 @@ describe('inference REST API', () => {
       expect(quota.body).toMatchObject({ limit: 16, updatedBy: QUOTA_BOT });
     });
   });
+
+  describe('bounded reads', () => {
+    it('pages reservations newest first with limit, nextCursor and totalCount, and answers at most 100 by default', async () => {
+      const server = await startBackend();
+      const admin = (req: request.Test) => req.set('Authorization', as(ADMIN));
+      await admin(
+        request(server).put(
+          `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`,
+        ),
+      ).send({ limit: 1000 });
+      const created: string[] = [];
+      for (let i = 0; i < 105; i++) {
+        const res = await admin(
+          request(server).post('/api/inference/reservations'),
+        ).send({ owner: CHAT, gpuType: H100, gpus: 1 });
+        expect(res.status).toBe(201);
+        created.push(res.body.id);
+      }
+
+      const unbounded = await admin(
+        request(server).get('/api/inference/reservations'),
+      );
+      expect(unbounded.body.items).toHaveLength(100);
+      expect(unbounded.body.totalCount).toBe(105);
+      expect(unbounded.body.nextCursor).toEqual(expect.any(String));
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await admin(
+          request(server)
+            .get('/api/inference/reservations')
+            .query({ owner: CHAT, limit: '40', ...(cursor ? { cursor } : {}) }),
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(40);
+        expect(res.body.totalCount).toBe(105);
+        seen.push(...res.body.items.map((r: any) => r.id));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen).toHaveLength(105);
+      expect(new Set(seen)).toEqual(new Set(created));
+      expect(seen[0]).toBe(created[104]);
+    });
+
+    it('pages the audit log of a quota oldest first', async () => {
+      const server = await startBackend();
+      const path = `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`;
+      for (const limit of [9, 10, 11]) {
+        await request(server)
+          .put(path)
+          .set('Authorization', as(ADMIN))
+          .send({ limit });
+      }
+      const first = await request(server)
+        .get(`${path}/audit?limit=3`)
+        .set('Authorization', as(CHAT_USER));
+      expect(first.body.items.map((a: any) => a.newLimit)).toEqual([8, 9, 10]);
+      expect(first.body.totalCount).toBe(4);
+      const rest = await request(server)
+        .get(`${path}/audit?limit=3&cursor=${first.body.nextCursor}`)
+        .set('Authorization', as(CHAT_USER));
+      expect(rest.body.items.map((a: any) => a.newLimit)).toEqual([11]);
+      expect(rest.body.nextCursor).toBeUndefined();
+    });
+
+    it.each([
+      ['/api/inference/reservations?limit=1001', /limit/],
+      ['/api/inference/reservations?limit=0', /limit/],
+      ['/api/inference/reservations?cursor=not-one-of-ours', /cursor/],
+      [
+        `/api/inference/quotas/${encodeURIComponent(
+          CHAT,
+        )}/${H100}/audit?cursor=eyJ0IjoxfQ`,
+        /cursor/,
+      ],
+    ])('refuses %s with a 400 naming the parameter', async (url, message) => {
+      const server = await startBackend();
+      const res = await request(server)
+        .get(url)
+        .set('Authorization', as(ADMIN));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    });
+  });
 });

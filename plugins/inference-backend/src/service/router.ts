@@ -17,6 +17,7 @@ import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
 import { healthOf } from './health';
+import { decodeCursor, pageOf, pageSize } from './paging';
 import { SummaryService } from './SummaryService';
 import { usageHistory } from './usageHistory';
 
@@ -172,22 +173,51 @@ export async function createRouter(
 
   router.get('/quotas/:owner/:gpuType/audit', async (req, res) => {
     await readCaller(req, inferenceQuotaReadPermission);
-    const items = await store.quotas.listQuotaAudit({
-      ownerRef: req.params.owner,
-      gpuType: req.params.gpuType,
-    });
-    res.json({
-      items: items.map(a => ({ ...a, changedAt: a.changedAt.toISOString() })),
-    } as any);
+    const size = pageSize(req.query.limit);
+    const afterId = decodeCursor(req.query.cursor, p =>
+      Number.isSafeInteger(p?.a) ? (p.a as number) : undefined,
+    );
+    const filter = { ownerRef: req.params.owner, gpuType: req.params.gpuType };
+    const [items, totalCount] = await Promise.all([
+      store.quotas.listQuotaAudit({ ...filter, limit: size + 1, afterId }),
+      store.quotas.countQuotaAudit(filter),
+    ]);
+    res.json(
+      pageOf(
+        items,
+        size,
+        totalCount,
+        a => ({ a: a.id }),
+        a => ({ ...a, changedAt: a.changedAt.toISOString() }),
+      ) as any,
+    );
   });
 
   router.get('/reservations', async (req, res) => {
     await readCaller(req, inferenceQuotaReadPermission);
-    const items = await store.quotas.listReservations({
+    const size = pageSize(req.query.limit);
+    const after = decodeCursor(req.query.cursor, p =>
+      Number.isSafeInteger(p?.t) && typeof p?.i === 'string'
+        ? { createdAt: new Date(p.t as number), id: p.i as string }
+        : undefined,
+    );
+    const filter = {
       ownerRef: req.query.owner,
       status: req.query.state ? [req.query.state] : undefined,
-    });
-    res.json({ items: items.map(toReservation) } as any);
+    };
+    const [items, totalCount] = await Promise.all([
+      store.quotas.listReservations({ ...filter, limit: size + 1, after }),
+      store.quotas.countReservations(filter),
+    ]);
+    res.json(
+      pageOf(
+        items,
+        size,
+        totalCount,
+        r => ({ t: r.createdAt.getTime(), i: r.id }),
+        toReservation,
+      ) as any,
+    );
   });
 
   router.post('/reservations', async (req, res) => {
