@@ -143,7 +143,7 @@ export function createImageResolveAction(options: {
             .max(512)
             .optional()
             .describe(
-              'An explicit image reference instead of the catalog; a tag is resolved to a digest or refused',
+              "An explicit image reference instead of the catalog, only from the platform's inference.images.allowedRegistries; a tag is resolved to a digest when the platform resolves tags, or refused",
             ),
         gpuType: z =>
           z
