@@ -253,9 +253,17 @@ if (!kubectlPath && ci) {
           readyReplicas: 2,
           availableReplicas: 2,
         });
+        // read ownership from the store: kubectl 1.21+ hides managedFields in -o json
+        const stored = sim
+          .cluster('gpu-eu-west')
+          .store.getObject(
+            resourceById('apps/deployments'),
+            'kubectl-test',
+            'hello',
+          )!;
         expect(
-          deploy.metadata.managedFields.map(
-            (m: { manager: string }) => m.manager,
+          stored.metadata!.managedFields!.map(
+            (m: { manager?: string }) => m.manager,
           ),
         ).toContain('kubectl');
         expect(
@@ -275,6 +283,54 @@ if (!kubectlPath && ci) {
       } finally {
         watch.kill();
       }
+    });
+
+    it('a service-account token gets the API server Forbidden error, worded as kubectl shows it', async () => {
+      const token = sim.createServiceAccountToken(
+        'gpu-us-east',
+        'default',
+        'kubectl-robot',
+      );
+      const denied = await kubectl(
+        '--context',
+        'gpu-us-east',
+        '--token',
+        token,
+        'get',
+        'secrets',
+        '-n',
+        'ml-chat',
+      ).then(
+        () => '',
+        (e: { stderr: string }) => e.stderr,
+      );
+      expect(denied).toContain(
+        'Error from server (Forbidden): secrets is forbidden: User "system:serviceaccount:default:kubectl-robot" cannot list resource "secrets" in API group "" in the namespace "ml-chat"',
+      );
+      await kubectl(
+        '--context',
+        'gpu-us-east',
+        'create',
+        'rolebinding',
+        'robot-view',
+        '--clusterrole',
+        'simulator:read-only',
+        '--serviceaccount',
+        'default:kubectl-robot',
+        '-n',
+        'ml-chat',
+      );
+      const out = await kubectl(
+        '--context',
+        'gpu-us-east',
+        '--token',
+        token,
+        'get',
+        'secrets',
+        '-n',
+        'ml-chat',
+      );
+      expect(out).toMatch(/^hf-token\s/m);
     });
   },
 );
