@@ -108,8 +108,12 @@ describe('watch protocol', () => {
     expect(w.lines[0].type).toBe('ADDED');
     patch('w-initial', { data: { v: '1' } });
     await until(() => w.lines.some(l => l.type === 'MODIFIED'), 'MODIFIED');
-    await until(() => w.lines.some(l => l.type === 'BOOKMARK'), 'BOOKMARK');
-    const bookmark = w.lines.find(l => l.type === 'BOOKMARK')!;
+    // a bookmark may also come before the change (100 ms interval): look at one after it
+    const modifiedAt = w.lines.findIndex(l => l.type === 'MODIFIED');
+    const after = () =>
+      w.lines.slice(modifiedAt).find(l => l.type === 'BOOKMARK');
+    await until(() => !!after(), 'BOOKMARK');
+    const bookmark = after()!;
     expect(bookmark.object).toMatchObject({
       kind: 'ConfigMap',
       apiVersion: 'v1',
