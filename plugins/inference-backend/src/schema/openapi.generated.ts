@@ -551,7 +551,7 @@ export const spec = {
       get: {
         operationId: 'GetUsage',
         description:
-          'GPU usage history for charts, per day (from roll-ups) or per hour (from samples, last 14 days).',
+          'GPU usage history for charts, per day (from roll-ups) or per hour (from raw samples). Bounded: hourly at most 2 days for the whole fleet and 7 days narrowed by entityRef or owner; daily at most 92 days for the whole fleet. A longer window is a 400 naming days. days defaults to 2 (hour) or 30 (day).',
         parameters: [
           {
             name: 'entityRef',

@@ -19,6 +19,7 @@ import { Access } from './access';
 import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
 import { SummaryService } from './SummaryService';
+import { usageWindow } from './usageBounds';
 import { usageHistory } from './usageHistory';
 
 /**
@@ -269,8 +270,8 @@ export async function createRouter(
 
   router.get('/usage', async (req, res) => {
     await readCaller(req);
-    const { entityRef, owner, granularity } = req.query;
-    const days = req.query.days ? Number(req.query.days) : 30;
+    const { entityRef, owner } = req.query;
+    const { days, granularity } = usageWindow(req.query);
     res.json(
       (await usageHistory({
         store,
@@ -278,7 +279,7 @@ export async function createRouter(
         entityRef,
         owner,
         days,
-        granularity: granularity ?? 'day',
+        granularity,
         options,
       })) as any,
     );
