@@ -312,6 +312,113 @@ describe('RBAC with the repository least-privilege roles', () => {
       expect((again as any).spec.replicas).toBe(2);
     });
 
+    it.each([
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        spec: {
+          selector: { app: 'faq-bot' },
+          ports: [{ name: 'http', port: 8000, targetPort: 8000 }],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '100Gi' } },
+        },
+      },
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        spec: {
+          maxUnavailable: 1,
+          selector: { matchLabels: { app: 'faq-bot' } },
+        },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        spec: {
+          podSelector: { matchLabels: { app: 'faq-bot' } },
+          policyTypes: ['Ingress'],
+        },
+      },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        spec: {
+          selector: { matchLabels: { app: 'faq-bot' } },
+          endpoints: [{ port: 'http' }],
+        },
+      },
+      {
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        spec: {
+          scaleTargetRef: { name: 'faq-bot' },
+          minReplicaCount: 1,
+          maxReplicaCount: 2,
+          triggers: [
+            {
+              type: 'prometheus',
+              metadata: {
+                serverAddress: 'http://prometheus:9090',
+                query: 'sum(vllm:num_requests_waiting)',
+                threshold: '5',
+              },
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'http.keda.sh/v1alpha1',
+        kind: 'HTTPScaledObject',
+        spec: {
+          hosts: ['faq-bot.example.com'],
+          scaleTargetRef: { name: 'faq-bot', service: 'faq-bot', port: 8000 },
+        },
+      },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        spec: {
+          scaleTargetRef: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'faq-bot',
+          },
+          minReplicas: 1,
+          maxReplicas: 2,
+        },
+      },
+      {
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
+        kind: 'LeaderWorkerSet',
+        spec: {
+          replicas: 1,
+          leaderWorkerTemplate: {
+            size: 2,
+            workerTemplate: {
+              spec: {
+                containers: [{ name: 'w', image: 'registry.k8s.io/pause:3.9' }],
+              },
+            },
+          },
+        },
+      },
+    ])('server-side applies a $kind in ml-chat', async object => {
+      const applied = await apply(deployer, {
+        ...object,
+        metadata: { name: 'faq-bot', namespace: 'ml-chat' },
+      } as KubernetesObject);
+      expect(applied).toMatchObject({
+        kind: object.kind,
+        metadata: { name: 'faq-bot', namespace: 'ml-chat' },
+      });
+    });
+
     it('reads the pods and logs of its rollout in ml-chat', async () => {
       const objects = KubernetesObjectApi.makeApiClient(deployer);
       const pods = await objects.list('v1', 'Pod', 'ml-chat');
