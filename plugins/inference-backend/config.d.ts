@@ -117,6 +117,16 @@ export interface Config {
       actForAnyTeam?: boolean;
     }>;
 
+    /**
+     * Writes per caller (user or service) and minute: reservations, releases and quota changes. A caller past it
+     * gets a 429 with Retry-After. Kept in memory per backend instance.
+     * @visibility backend
+     */
+    rateLimit?: {
+      /** Default 60. @visibility backend */
+      writesPerMinute?: number;
+    };
+
     /** Load multiple of the capacity verdict (default 10). @visibility frontend */
     loadMultiplier?: number;
     /** TTL of a quota reservation before it expires unconfirmed (default 1800). @visibility backend */

@@ -33,6 +33,8 @@ export interface InferenceOptions {
   quotas: ConfiguredQuota[];
   reservationTtlSeconds: number;
   servicePrincipals: ServicePrincipalGrant[];
+  /** Writes (reservations, releases, quota changes) per caller and minute, per backend instance. */
+  rateLimit: { writesPerMinute: number };
   loadMultiplier: number;
   catalogRefreshSeconds: number;
   sampler: {
@@ -164,6 +166,9 @@ export function readInferenceOptions(root: Config): InferenceOptions {
     saasPrices,
     quotas,
     servicePrincipals,
+    rateLimit: {
+      writesPerMinute: positive(config, 'rateLimit.writesPerMinute', 60),
+    },
     reservationTtlSeconds: positive(config, 'reservationTtlSeconds', 1800),
     loadMultiplier: positive(config, 'loadMultiplier', 10),
     catalogRefreshSeconds: positive(config, 'catalogRefreshSeconds', 30),

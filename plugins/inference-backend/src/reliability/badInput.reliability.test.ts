@@ -26,6 +26,10 @@ const BASE = '/api/inference';
 // PostgreSQL cannot store NUL in text, so the API refuses it in any string the schema otherwise accepts
 const NUL_REFUSED = /^[\w.]+ must not contain the NUL character \(\\u0000\)$/;
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 120);
+// a well-formed cursor the API did not hand out (the spec's pattern accepts it; the handler cannot read it)
+const FOREIGN_CURSOR = /^cursor is not one this API handed out/;
+const cursorOf = (position: object) =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
 
 // ---------------------------------------------------------------- values
 
@@ -216,15 +220,22 @@ const ROUTES: Record<string, FuzzRoute> = {
     method: 'get',
     path: '/quotas/{owner}/{gpuType}/audit',
     params: { owner: encodeURIComponent(CHAT), gpuType: H100 },
-    query: {},
+    query: { limit: '50', cursor: cursorOf({ a: 0 }) },
     statuses: [200],
+    handlerRejects: FOREIGN_CURSOR,
   },
   ListReservations: {
     method: 'get',
     path: '/reservations',
     params: {},
-    query: { owner: CHAT, state: 'pending' },
+    query: {
+      owner: CHAT,
+      state: 'pending',
+      limit: '1000',
+      cursor: cursorOf({ t: Date.parse('2100-01-01'), i: 'z' }),
+    },
     statuses: [200],
+    handlerRejects: FOREIGN_CURSOR,
   },
   CreateReservation: {
     method: 'post',
@@ -257,10 +268,12 @@ const ROUTES: Record<string, FuzzRoute> = {
     query: {
       entityRef: 'component:default/support-chat-llm',
       owner: CHAT,
-      days: '90',
+      days: '7',
       granularity: 'hour',
     },
     statuses: [200],
+    // a window longer than the bounds of its granularity and filters
+    handlerRejects: /^days must be at most \d+ with granularity=(hour|day)/,
   },
   GetPlatformOverview: {
     method: 'get',
@@ -408,6 +421,15 @@ const FIELD_VIOLATIONS: Record<string, fc.Arbitrary<unknown>> = {
   'query.days': fc.oneof(
     breaksPattern,
     fc.constantFrom('0', '400', '-1', '1.5', '01', '99999999999'),
+  ),
+  'query.limit': fc.oneof(
+    breaksPattern,
+    fc.constantFrom('0', '1001', '-1', '1e3', '01', '99999999999'),
+  ),
+  'query.cursor': fc.oneof(
+    breaksPattern,
+    fc.constant('c'.repeat(257)),
+    fc.constantFrom('a.b', 'a=b', 'e30='),
   ),
   'query.granularity': fc.oneof(
     breaksPattern,
@@ -609,6 +631,8 @@ describe('bad input', () => {
               inference: {
                 quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
                 metrics: { enabled: false },
+                // thousands of writes by one admin: validation must answer, not the rate limit
+                rateLimit: { writesPerMinute: 1_000_000 },
               },
             },
           }),

@@ -214,6 +214,25 @@ export const spec = {
           },
         },
       },
+      TooManyRequests: {
+        description:
+          'The caller made more writes than inference.rateLimit.writesPerMinute allows; the Retry-After header says in how many seconds to try again',
+        headers: {
+          'Retry-After': {
+            schema: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+        },
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
       Page: {
         description:
           'One page: `items`, `totalCount` (items of every page) and `nextCursor` (absent on the last page; pass it as `cursor` for the next one)',
@@ -406,6 +425,9 @@ export const spec = {
           '403': {
             $ref: '#/components/responses/Error',
           },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
+          },
         },
       },
     },
@@ -512,6 +534,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/Error',
           },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
+          },
         },
       },
     },
@@ -543,6 +568,9 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
           },
         },
       },

@@ -62,7 +62,8 @@ const QUOTA_BOT = 'external:quota-bot';
 const PLAIN_BOT = 'external:demo-scripts';
 
 describe('inference REST API', () => {
-  async function startBackend() {
+  // writes per minute and caller: high enough for the tests that write a lot, unless a test sets its own
+  async function startBackend(rateLimit = { writesPerMinute: 1000 }) {
     const { server } = await startTestBackend({
       features: [
         inferencePlugin,
@@ -78,6 +79,7 @@ describe('inference REST API', () => {
                 { subject: CI_BOT, actForAnyTeam: true },
                 { subject: QUOTA_BOT, quotaAdmin: true },
               ],
+              rateLimit,
             },
           },
         }),
@@ -538,5 +540,42 @@ describe('inference REST API', () => {
         );
       }
     });
+  });
+
+  it('limits writes per caller: a 429 with Retry-After past inference.rateLimit.writesPerMinute, others unaffected', async () => {
+    const server = await startBackend({ writesPerMinute: 3 });
+    const reserve = (user: string) =>
+      request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', as(user))
+        .send({ owner: CHAT, gpuType: H100, gpus: 1 });
+    const granted = [];
+    for (let i = 0; i < 3; i++) granted.push(await reserve(CHAT_USER));
+    expect(granted.map(r => r.status)).toEqual([201, 201, 201]);
+
+    const limited = await reserve(CHAT_USER);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(20);
+    expect(limited.body.error).toMatchObject({
+      name: 'TooManyRequestsError',
+      message: `${CHAT_USER} made more than 3 writes in a minute; retry in ${limited.headers['retry-after']} s`,
+    });
+    const release = await request(server)
+      .post(`/api/inference/reservations/${granted[0].body.id}/release`)
+      .set('Authorization', as(CHAT_USER));
+    expect(release.status).toBe(429);
+
+    // reads are not limited, nor are other callers' writes
+    const reads = await request(server)
+      .get('/api/inference/reservations')
+      .set('Authorization', as(CHAT_USER));
+    expect(reads.status).toBe(200);
+    expect(reads.body.totalCount).toBe(3);
+    const quota = await request(server)
+      .put(`/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`)
+      .set('Authorization', as(ADMIN))
+      .send({ limit: 9 });
+    expect(quota.status).toBe(200);
   });
 });

@@ -10,6 +10,7 @@ import {
   InferenceHealthResponse,
   Reservation,
 } from '@inference-platform/plugin-inference-common';
+import { BasicPermission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { InferenceStore, ReservationRecord } from '../database/InferenceStore';
 import { InferenceOptions } from '../options';
@@ -19,6 +20,7 @@ import { Access } from './access';
 import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
 import { SummaryService } from './SummaryService';
+import { TooManyRequestsError, WriteRateLimiter } from './rateLimit';
 import { usageWindow } from './usageBounds';
 import { usageHistory } from './usageHistory';
 
@@ -85,6 +87,28 @@ export async function createRouter(
   const router = createValidatedOpenApiRouter<typeof spec>(spec, {
     middleware: [jsonByDefault, express.json({ limit: '64kb' }), refuseNul],
   });
+
+  const limiter = WriteRateLimiter.create({
+    writesPerMinute: options.rateLimit.writesPerMinute,
+  });
+  /** The caller of a write: authenticated, within its write allowance, holding the permission. */
+  const writeCaller = async (
+    req: express.Request,
+    res: express.Response,
+    permission: BasicPermission,
+  ) => {
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    try {
+      limiter.take(access.principalRef(credentials));
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        res.set('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
+    await access.require(credentials, permission);
+    return credentials;
+  };
 
   const readCaller = async (
     req: express.Request,
@@ -159,8 +183,11 @@ export async function createRouter(
   });
 
   router.put('/quotas/:owner/:gpuType', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, ANY_CALLER);
-    await access.require(credentials, inferenceQuotaUpdatePermission);
+    const credentials = await writeCaller(
+      req,
+      res,
+      inferenceQuotaUpdatePermission,
+    );
     const quota = await store.quotas.setQuota({
       ownerRef: req.params.owner,
       gpuType: req.params.gpuType,
@@ -222,8 +249,11 @@ export async function createRouter(
   });
 
   router.post('/reservations', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, ANY_CALLER);
-    await access.require(credentials, inferenceReservationCreatePermission);
+    const credentials = await writeCaller(
+      req,
+      res,
+      inferenceReservationCreatePermission,
+    );
     const body = req.body;
     await access.requireActsFor(
       credentials,
@@ -250,8 +280,11 @@ export async function createRouter(
   });
 
   router.post('/reservations/:id/release', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, ANY_CALLER);
-    await access.require(credentials, inferenceReservationReleasePermission);
+    const credentials = await writeCaller(
+      req,
+      res,
+      inferenceReservationReleasePermission,
+    );
     const existing = await store.quotas.getReservation(req.params.id);
     if (!existing) throw new NotFoundError(`No reservation ${req.params.id}`);
     await access.requireActsFor(
