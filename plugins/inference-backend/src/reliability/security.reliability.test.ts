@@ -747,6 +747,25 @@ describe('security', () => {
       return new Map<string, any>(res.body.items.map((c: any) => [c.name, c]));
     };
 
+    it('names why a cluster fails by category and status only: no URL, address, path or stack in lastError', async () => {
+      const states = await eventually(async () => {
+        const current = await clusters();
+        expect(current.get('gpu-hostile')?.lastError).toBeDefined();
+        expect(current.get('gpu-gone')?.lastError).toBeDefined();
+        return current;
+      }, 20_000);
+      expect(states.get('gpu-hostile')?.lastError).toBe('unauthorised (401)');
+      expect(states.get('gpu-gone')?.lastError).toBe('unreachable');
+      for (const [name, state] of states) {
+        expect({ name, lastError: state.lastError }).not.toEqual({
+          name,
+          lastError: expect.stringMatching(
+            /127\.0\.0\.1|https?:|\/|\bat\b|ECONN|fetch|:\d{2,5}/,
+          ),
+        });
+      }
+    });
+
     it('keeps bearer and service-account tokens out of the log and the answers', async () => {
       // the tokens flow: the simulated cluster syncs with its token, the others fail and are logged
       await eventually(async () => {

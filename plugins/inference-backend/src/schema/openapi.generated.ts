@@ -250,7 +250,8 @@ export const spec = {
     '/health': {
       get: {
         operationId: 'GetHealth',
-        description: 'State of the backend and its store.',
+        description:
+          'State of the backend and its store: status and whether the database is reachable; the database engine and latest migration only to admins (holders of inference.quota.update).',
         responses: {
           '200': {
             $ref: '#/components/responses/Json',
@@ -353,7 +354,7 @@ export const spec = {
       get: {
         operationId: 'ListClusters',
         description:
-          'Watch status and GPU capacity (allocatable, allocated, free, growth room) per pool and GPU type.',
+          'Watch status and GPU capacity (allocatable, allocated, free, growth room) per pool and GPU type. lastError is a category (unreachable, timed out, TLS certificate rejected, unauthorised (401), forbidden (403), ...); the backend log has the full error.',
         responses: {
           '200': {
             $ref: '#/components/responses/Json',

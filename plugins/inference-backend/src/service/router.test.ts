@@ -578,4 +578,33 @@ describe('inference REST API', () => {
       .send({ limit: 9 });
     expect(quota.status).toBe(200);
   });
+
+  it('tells only admins which database and migration the store runs; others see status and reachability', async () => {
+    const server = await startBackend();
+    const health = (authorization: string) =>
+      request(server)
+        .get('/api/inference/health')
+        .set('Authorization', authorization);
+    for (const authorization of [
+      as(CHAT_USER),
+      as(NOBODY),
+      asService(PLAIN_BOT),
+      asService(CI_BOT),
+    ]) {
+      const res = await health(authorization);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok', database: { reachable: true } });
+    }
+    for (const authorization of [as(ADMIN), asService(QUOTA_BOT)]) {
+      const res = await health(authorization);
+      expect(res.body).toEqual({
+        status: 'ok',
+        database: {
+          client: 'better-sqlite3',
+          reachable: true,
+          latestMigration: expect.stringMatching(/^\d{14}_[a-z_]+\.js$/),
+        },
+      });
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { InferenceOptions } from '../options';
 import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
+import { publicClusterError } from './clusterErrors';
 import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
 import { SummaryService } from './SummaryService';
@@ -39,6 +40,13 @@ export interface RouterOptions {
   options: InferenceOptions;
   databaseClient: string;
 }
+
+/** What /health answers: {@link InferenceHealthResponse} with the database engine and migration for admins only. */
+type PublicHealth = Omit<InferenceHealthResponse, 'database'> & {
+  database: Partial<InferenceHealthResponse['database']> & {
+    reachable: boolean;
+  };
+};
 
 const ANY_CALLER = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
@@ -120,14 +128,14 @@ export async function createRouter(
   };
 
   router.get('/health', async (req, res) => {
-    await httpAuth.credentials(req, ANY_CALLER);
-    const body: InferenceHealthResponse = {
-      status: 'ok',
-      database: { client: deps.databaseClient, reachable: true },
-    };
+    const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    // the engine and migration are internal details: admins only
+    const admin = await access.isAdmin(credentials);
+    const body: PublicHealth = { status: 'ok', database: { reachable: true } };
+    if (admin) body.database.client = deps.databaseClient;
     try {
       await store.ping();
-      body.database.latestMigration = await store.latestMigration();
+      if (admin) body.database.latestMigration = await store.latestMigration();
     } catch (error) {
       deps.logger.warn(`Inference store is unreachable: ${error}`);
       body.status = 'degraded';
@@ -171,6 +179,7 @@ export async function createRouter(
     res.json({
       items: tracker.clusterStatuses().map(status => ({
         ...status,
+        lastError: publicClusterError(status.lastError),
         capacity: capacity.get(status.name),
       })),
     } as any);
