@@ -432,6 +432,94 @@ describe('security', () => {
     });
   });
 
+  describe('writes: grants and allowance', () => {
+    const writeOps = specOperations.filter(op => op.method !== 'get');
+    let server: Parameters<typeof request>[0];
+
+    beforeAll(async () => {
+      const backend = await startTestBackend({
+        features: [
+          inferencePlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              backend: {
+                database: { client: 'better-sqlite3', connection: ':memory:' },
+              },
+              inference: {
+                quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+                metrics: { enabled: false },
+                rateLimit: { writesPerMinute: 1 },
+              },
+            },
+          }),
+          catalogServiceMock.factory({ entities: [] }),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          userInfoFromGroups(groups),
+          // as Backstage's permission service: every permission for a service principal without access restrictions
+          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        ],
+      });
+      server = backend.server;
+    });
+
+    it('has write operations to check', () => {
+      expect(writeOps.map(op => op.operationId).sort()).toEqual([
+        'CreateReservation',
+        'ReleaseReservation',
+        'UpdateQuota',
+      ]);
+    });
+
+    it.each(writeOps.map(op => op.operationId))(
+      '%s refuses a service principal that inference.servicePrincipals grants nothing',
+      async operationId => {
+        const subject = `external:ungranted-${operationId}`;
+        const res = await call(
+          server,
+          opById(operationId),
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service(subject),
+            targetPluginId: 'inference',
+          }),
+        );
+        // the release sample names no reservation: 404 before any ownership question
+        if (operationId === 'ReleaseReservation') {
+          expect(res.status).toBe(404);
+          return;
+        }
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toMatch(
+          new RegExp(
+            `^${subject} is a service .*inference\\.servicePrincipals`,
+          ),
+        );
+      },
+    );
+
+    it.each(writeOps.map(op => op.operationId))(
+      '%s answers 429 with Retry-After past the caller’s write allowance',
+      async operationId => {
+        const op = opById(operationId);
+        const caller = mockCredentials.user.header(
+          `user:default/writer-${operationId.toLowerCase()}`,
+        );
+        const first = await call(server, op, caller);
+        expect(first.status).not.toBe(429);
+        const second = await call(server, op, caller);
+        expect(second.status).toBe(429);
+        expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+        expect(second.body.error.name).toBe('TooManyRequestsError');
+        // reads stay open to the same caller
+        const read = await request(server)
+          .get(`${BASE}/reservations`)
+          .set('Authorization', caller);
+        expect(read.status).toBe(200);
+      },
+    );
+  });
+
   describe.each(['app-config.yaml', 'app-config.production.yaml'])(
     'the static token of %s, through the real auth and permission services',
     file => {
