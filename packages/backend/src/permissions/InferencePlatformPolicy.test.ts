@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import {
   catalogEntityReadPermission,
@@ -18,6 +17,8 @@ import {
 import { InferencePlatformPolicy } from './InferencePlatformPolicy';
 
 const PLATFORM_TEAM = 'group:default/platform-team';
+
+type Entity = Parameters<typeof permissionRules.hasLabel.apply>[0];
 
 function userOf(...ownershipEntityRefs: string[]) {
   return {

@@ -472,31 +472,41 @@ describe('security', () => {
       ]);
     });
 
-    it.each(writeOps.map(op => op.operationId))(
+    const asUngranted = (subject: string) =>
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service(subject),
+        targetPluginId: 'inference',
+      });
+    const serviceRefusal = (subject: string) =>
+      new RegExp(`^${subject} is a service .*inference\\.servicePrincipals`);
+
+    it.each(['CreateReservation', 'UpdateQuota'])(
       '%s refuses a service principal that inference.servicePrincipals grants nothing',
       async operationId => {
         const subject = `external:ungranted-${operationId}`;
         const res = await call(
           server,
           opById(operationId),
-          mockCredentials.service.header({
-            onBehalfOf: mockCredentials.service(subject),
-            targetPluginId: 'inference',
-          }),
+          asUngranted(subject),
         );
-        // the release sample names no reservation: 404 before any ownership question
-        if (operationId === 'ReleaseReservation') {
-          expect(res.status).toBe(404);
-          return;
-        }
         expect(res.status).toBe(403);
-        expect(res.body.error.message).toMatch(
-          new RegExp(
-            `^${subject} is a service .*inference\\.servicePrincipals`,
-          ),
-        );
+        expect(res.body.error.message).toMatch(serviceRefusal(subject));
       },
     );
+
+    it('ReleaseReservation refuses a service principal that inference.servicePrincipals grants nothing', async () => {
+      const created = await request(server)
+        .post(`${BASE}/reservations`)
+        .set('Authorization', mockCredentials.user.header(CHAT_USER))
+        .send({ owner: CHAT, gpuType: H100, gpus: 1 });
+      expect(created.status).toBe(201);
+      const subject = 'external:ungranted-release';
+      const res = await request(server)
+        .post(`${BASE}/reservations/${created.body.id}/release`)
+        .set('Authorization', asUngranted(subject));
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(serviceRefusal(subject));
+    });
 
     it.each(writeOps.map(op => op.operationId))(
       '%s answers 429 with Retry-After past the caller’s write allowance',

@@ -29,18 +29,15 @@ export function usageWindow(query: {
   } else if (!filtered) {
     max = USAGE_BOUNDS.dayUnfiltered;
   }
-  const days = query.days
-    ? Number(query.days)
-    : granularity === 'hour'
-    ? USAGE_BOUNDS.hourUnfiltered
-    : 30;
+  let days = granularity === 'hour' ? USAGE_BOUNDS.hourUnfiltered : 30;
+  if (query.days) days = Number(query.days);
   if (max !== undefined && days > max) {
-    const hint =
-      granularity === 'hour'
-        ? filtered
-          ? 'use granularity=day for longer windows'
-          : `narrow it with entityRef or owner (up to ${USAGE_BOUNDS.hourFiltered} days) or use granularity=day`
-        : 'narrow it with entityRef or owner';
+    let hint = 'narrow it with entityRef or owner';
+    if (granularity === 'hour') {
+      hint = filtered
+        ? 'use granularity=day for longer windows'
+        : `narrow it with entityRef or owner (up to ${USAGE_BOUNDS.hourFiltered} days) or use granularity=day`;
+    }
     throw new InputError(
       `days must be at most ${max} with granularity=${granularity}${
         filtered ? '' : ' and no entityRef or owner'
