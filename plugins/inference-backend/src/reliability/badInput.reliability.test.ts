@@ -237,6 +237,13 @@ const ROUTES: Record<string, FuzzRoute> = {
     statuses: [200],
     handlerRejects: FOREIGN_CURSOR,
   },
+  GetReservation: {
+    method: 'get',
+    path: '/reservations/{id}',
+    params: { id: '00000000-0000-4000-8000-000000000000' },
+    query: {},
+    statuses: [200, 404],
+  },
   CreateReservation: {
     method: 'post',
     path: '/reservations',

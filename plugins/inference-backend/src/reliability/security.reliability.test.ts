@@ -106,6 +106,10 @@ const SAMPLES: Record<string, Sample> = {
     permission: 'inference.quota.read',
   },
   ListReservations: { permission: 'inference.quota.read' },
+  GetReservation: {
+    params: { id: NO_SUCH_RESERVATION },
+    permission: 'inference.quota.read',
+  },
   CreateReservation: {
     body: { owner: CHAT, gpuType: H100, gpus: 1 },
     permission: 'inference.reservation.create',

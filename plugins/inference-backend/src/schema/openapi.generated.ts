@@ -541,6 +541,35 @@ export const spec = {
         },
       },
     },
+    '/reservations/{id}': {
+      get: {
+        operationId: 'GetReservation',
+        description:
+          'One reservation by id (what apply checks before deploying GPUs), whatever its age.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/reservationId',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/reservations/{id}/release': {
       post: {
         operationId: 'ReleaseReservation',

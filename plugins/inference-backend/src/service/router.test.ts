@@ -136,6 +136,11 @@ describe('inference REST API', () => {
     ],
     ['get', '/api/inference/reservations', undefined],
     [
+      'get',
+      '/api/inference/reservations/00000000-0000-4000-8000-000000000000',
+      undefined,
+    ],
+    [
       'post',
       '/api/inference/reservations',
       { owner: CHAT, gpuType: H100, gpus: 1 },
@@ -335,6 +340,16 @@ describe('inference REST API', () => {
       )
       .set('Authorization', as(CHAT_USER));
     expect(missing.status).toBe(404);
+
+    const byId = await request(server)
+      .get(`/api/inference/reservations/${created.body.id}`)
+      .set('Authorization', as(SEARCH_USER));
+    expect(byId.status).toBe(200);
+    expect(byId.body).toEqual(own.body);
+    const unknown = await request(server)
+      .get('/api/inference/reservations/00000000-0000-4000-8000-000000000000')
+      .set('Authorization', as(CHAT_USER));
+    expect(unknown.status).toBe(404);
   });
 
   it('answers 404 for an entity the catalog does not know and 400 for a malformed ref', async () => {

@@ -257,6 +257,14 @@ export async function createRouter(
     );
   });
 
+  router.get('/reservations/:id', async (req, res) => {
+    await readCaller(req, inferenceQuotaReadPermission);
+    const reservation = await store.quotas.getReservation(req.params.id);
+    if (!reservation)
+      throw new NotFoundError(`No reservation ${req.params.id}`);
+    res.json(toReservation(reservation) as any);
+  });
+
   router.post('/reservations', async (req, res) => {
     const credentials = await writeCaller(
       req,
