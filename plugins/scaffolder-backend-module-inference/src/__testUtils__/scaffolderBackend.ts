@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogTemplateModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -43,7 +44,7 @@ export function exampleEntities() {
 }
 
 /** Who belongs to which team, from the example catalog's users. */
-function ownership(userRef: string): string[] {
+function teamsOf(userRef: string): string[] {
   const name = userRef.split('/')[1];
   const user = exampleEntities().find(
     (e: any) => e.kind === 'User' && e.metadata.name === name,
@@ -65,6 +66,15 @@ export async function startScaffolderBackend(options: {
   sim: SimulatorHandle;
   extraConfig?: Record<string, unknown>;
   realCatalog?: boolean;
+  /** The catalog's rules and locations as the app configures them, instead of allowing every kind from anywhere. */
+  appCatalogRules?: boolean;
+  /** More catalog file locations, under the catalog's global rules only (as a location a user registers is). */
+  extraLocations?: string[];
+  /** Decides permissions instead of allowing everything (e.g. the platform team's admin rights). */
+  permissions?: (
+    permissionName: string,
+    ownershipEntityRefs: string[],
+  ) => boolean;
 }) {
   const demoInference = yaml.parse(
     fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
@@ -85,10 +95,11 @@ export async function startScaffolderBackend(options: {
             schedulerServiceFactory,
           ]
         : [catalogServiceMock.factory({ entities: exampleEntities() as any })]),
+      ...(options.permissions ? [permissionsFactory(options.permissions)] : []),
       mockServices.userInfo.mock({
         getUserInfo: async (credentials: any) => ({
           userEntityRef: credentials.principal.userEntityRef,
-          ownershipEntityRefs: ownership(credentials.principal.userEntityRef),
+          ownershipEntityRefs: teamsOf(credentials.principal.userEntityRef),
         }),
       }).factory,
       mockServices.rootConfig.factory({
@@ -96,26 +107,28 @@ export async function startScaffolderBackend(options: {
           backend: {
             database: { client: 'better-sqlite3', connection: ':memory:' },
           },
-          catalog: {
-            rules: [
-              {
-                allow: [
-                  'Component',
-                  'System',
-                  'Domain',
-                  'API',
-                  'Resource',
-                  'Location',
-                  'Group',
-                  'User',
-                  'Template',
+          catalog: options.appCatalogRules
+            ? appCatalogConfig(options.extraLocations)
+            : {
+                rules: [
+                  {
+                    allow: [
+                      'Component',
+                      'System',
+                      'Domain',
+                      'API',
+                      'Resource',
+                      'Location',
+                      'Group',
+                      'User',
+                      'Template',
+                    ],
+                  },
                 ],
+                locations: ['examples/all.yaml', 'templates/all.yaml'].map(
+                  file => ({ type: 'file', target: path.join(repoRoot, file) }),
+                ),
               },
-            ],
-            locations: ['examples/all.yaml', 'templates/all.yaml'].map(
-              file => ({ type: 'file', target: path.join(repoRoot, file) }),
-            ),
-          },
           kubernetes: {
             clusterLocatorMethods: [
               {
@@ -145,6 +158,46 @@ export async function startScaffolderBackend(options: {
     ],
   });
   return server;
+}
+
+/**
+ * The app's catalog rules and locations (app-config.yaml), with the locations' paths made absolute: relative paths
+ * there are relative to packages/backend, where the backend runs.
+ */
+function appCatalogConfig(extraLocations: string[] = []) {
+  const { catalog } = yaml.parse(
+    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
+  return {
+    ...catalog,
+    locations: [
+      ...catalog.locations.map((l: { target: string }) => ({
+        ...l,
+        target: path.resolve(repoRoot, 'packages/backend', l.target),
+      })),
+      ...extraLocations.map(target => ({ type: 'file', target })),
+    ],
+  };
+}
+
+/** A permissions service that decides each request from the caller's ownership refs. */
+function permissionsFactory(
+  decide: (permissionName: string, ownershipEntityRefs: string[]) => boolean,
+) {
+  const answer = async (requests: any[], options: any) => {
+    const principal = options?.credentials?.principal;
+    const ownership =
+      principal?.type === 'user' ? teamsOf(principal.userEntityRef) : [];
+    return requests.map((r: any) => ({
+      result: decide(r.permission.name, ownership)
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    }));
+  };
+  return mockServices.permissions.mock({
+    authorize: answer as any,
+    authorizeConditional: answer as any,
+  }).factory;
 }
 
 /** The files of a template folder (template.yaml and skeleton/), as the dry-run API takes them. */
