@@ -76,7 +76,7 @@ const inventory: InferenceService = {
   releaseReservation: async () => {
     throw new Error('not used');
   },
-  listReservations: async () => [],
+  getReservation: async () => undefined,
 };
 
 function actionContext(input: Record<string, unknown>, workspacePath: string) {

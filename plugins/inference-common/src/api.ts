@@ -12,7 +12,8 @@ import { QuotaStanding, ReservationState } from './quota/quota';
 export interface InferenceHealthResponse {
   status: 'ok' | 'degraded';
   /** Database engine the store runs on (e.g. `better-sqlite3`, `pg`). */
-  database: { client: string; reachable: boolean; latestMigration?: string };
+  /** `client` and `latestMigration` are only told to quota admins. */
+  database: { client?: string; reachable: boolean; latestMigration?: string };
 }
 
 /**

@@ -58,11 +58,11 @@ export interface InferenceService {
     id: string,
     options?: InferenceRequestOptions,
   ): Promise<Reservation>;
-  /** The owner's reservations, newest first, optionally of one state. */
-  listReservations(
-    filter: { owner: string; state?: Reservation['state'] },
+  /** One reservation; undefined when there is none with this id. */
+  getReservation(
+    id: string,
     options?: InferenceRequestOptions,
-  ): Promise<Reservation[]>;
+  ): Promise<Reservation | undefined>;
   /** The owner's quota lines (limit, used at autoscaler ceiling, reserved, headroom) per GPU type. */
   getQuotaStandings(
     owner: string,
@@ -130,18 +130,21 @@ export class DefaultInferenceService implements InferenceService {
     );
   }
 
-  async listReservations(
-    filter: { owner: string; state?: Reservation['state'] },
+  async getReservation(
+    id: string,
     options?: InferenceRequestOptions,
-  ): Promise<Reservation[]> {
-    const query = new URLSearchParams({ owner: filter.owner });
-    if (filter.state) query.set('state', filter.state);
-    const { items } = await this.request<{ items: Reservation[] }>(
-      'GET',
-      `/reservations?${query}`,
-      options,
-    );
-    return items;
+  ): Promise<Reservation | undefined> {
+    try {
+      return await this.request<Reservation>(
+        'GET',
+        `/reservations/${encodeURIComponent(id)}`,
+        options,
+      );
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        return undefined;
+      throw error;
+    }
   }
 
   async getQuotaStandings(

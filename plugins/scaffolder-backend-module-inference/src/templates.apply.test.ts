@@ -48,6 +48,16 @@ describe('vllm-model-service template (apply to the simulator)', () => {
       realCatalog: true,
       extraConfig: {
         catalogRefreshSeconds: 1,
+        // ml-chat-staging is granted to the team but does not exist in the cluster
+        tenancy: {
+          teams: [
+            {
+              owner: 'ml-chat',
+              namespaces: ['ml-chat', 'ml-chat-staging'],
+              clusters: ['gpu-us-east'],
+            },
+          ],
+        },
         quotas: [
           { owner: 'ml-chat', gpuType: 'NVIDIA-H100-80GB-HBM3', limit: 24 },
           { owner: 'ml-chat', gpuType: 'NVIDIA-L4', limit: 6 },
@@ -208,19 +218,34 @@ describe('vllm-model-service template (apply to the simulator)', () => {
   });
 
   it('gives the reservation back when the cluster refuses the manifests', async () => {
-    // the namespace does not exist in the cluster, so the API server refuses the objects after the GPUs are reserved
+    // the team may use the namespace, but it does not exist in the cluster: the API server refuses the objects
+    // after the GPUs are reserved
     const { status, log } = await runTask({
       ...values,
       name: 'faq-bot-nowhere',
-      namespace: 'no-such-namespace',
+      namespace: 'ml-chat-staging',
+      maxReplicas: 1,
+    });
+    expect(status).toBe('failed');
+    expect(log).toMatch(/gpu-us-east refused the manifests: .*ml-chat-staging/);
+    expect(log).toMatch(/reservation \S+ released/);
+    const items = await reservationsOf('component:default/faq-bot-nowhere');
+    expect(items.map(r => r.state)).toEqual(['released']);
+  });
+
+  it('refuses a namespace the team was not granted before reserving anything', async () => {
+    const { status, log } = await runTask({
+      ...values,
+      name: 'faq-bot-elsewhere',
+      namespace: 'ml-search',
       maxReplicas: 1,
     });
     expect(status).toBe('failed');
     expect(log).toMatch(
-      /gpu-us-east refused the manifests: .*no-such-namespace/,
+      /group:default\/ml-chat may not deploy to namespace ml-search/,
     );
-    expect(log).toMatch(/reservation \S+ released/);
-    const items = await reservationsOf('component:default/faq-bot-nowhere');
-    expect(items.map(r => r.state)).toEqual(['released']);
+    expect(await reservationsOf('component:default/faq-bot-elsewhere')).toEqual(
+      [],
+    );
   });
 });

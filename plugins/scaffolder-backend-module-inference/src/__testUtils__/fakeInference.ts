@@ -78,7 +78,7 @@ export function fakeInference(
     getQuotaStandings: jest.fn(async () => []),
     reserveGpus: jest.fn(),
     releaseReservation: jest.fn(),
-    listReservations: jest.fn(async () => []),
+    getReservation: jest.fn(async () => undefined),
     ...overrides,
   } as jest.Mocked<InferenceService>;
 }

@@ -221,12 +221,9 @@ export function createManifestsApplyAction(options: {
         !(ctx.isDryRun && reservationId === 'dry-run')
       ) {
         const reservation = reservationId
-          ? (
-              await options.inference.listReservations(
-                { owner: ownerRefValue },
-                { credentials },
-              )
-            ).find(r => r.id === reservationId)
+          ? await options.inference.getReservation(reservationId, {
+              credentials,
+            })
           : undefined;
         const refusal = reservationRefusal(ceilings, reservation, {
           ownerRef: ownerRefValue,

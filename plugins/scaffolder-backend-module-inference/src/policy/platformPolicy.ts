@@ -3,6 +3,7 @@ import {
   PodSecurityLevel,
   podTemplatesOf,
 } from '@inference-platform/plugin-inference-common';
+import { isAllowedRepository } from '../images/allowedRegistries';
 
 /**
  * The platform's rules for GPU workload manifests, checked before anything is published or applied.
@@ -197,19 +198,18 @@ function checkContainer(
       }" is not pinned by digest (repository@sha256:<64 hex>)`,
     );
   }
-  if (typeof image === 'string' && options.allowedRegistries?.length) {
-    const allowed = options.allowedRegistries.some(r =>
-      image.startsWith(`${r.replace(/\/$/, '')}/`),
+  if (
+    typeof image === 'string' &&
+    options.allowedRegistries?.length &&
+    !isAllowedRepository(image, options.allowedRegistries)
+  ) {
+    report(
+      `${path}.image`,
+      'image-registry-allowed',
+      `image "${image}" is not from an allowed registry (${options.allowedRegistries.join(
+        ', ',
+      )})`,
     );
-    if (!allowed) {
-      report(
-        `${path}.image`,
-        'image-registry-allowed',
-        `image "${image}" is not from an allowed registry (${options.allowedRegistries.join(
-          ', ',
-        )})`,
-      );
-    }
   }
   if (container.securityContext?.privileged === true) {
     report(

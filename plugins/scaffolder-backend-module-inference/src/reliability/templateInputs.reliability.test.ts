@@ -225,7 +225,7 @@ function inferenceAnswering(answer: Answer): InferenceService {
       getQuotaStandings: jest.fn(fail),
       reserveGpus: jest.fn(fail),
       releaseReservation: jest.fn(fail),
-      listReservations: jest.fn(fail),
+      getReservation: jest.fn(fail),
     });
   }
   return fakeInference({
@@ -398,8 +398,8 @@ const inference: InferenceService = {
   reserveGpus: (...args) => inferenceAnswering(answer).reserveGpus(...args),
   releaseReservation: (...args) =>
     inferenceAnswering(answer).releaseReservation(...args),
-  listReservations: (...args) =>
-    inferenceAnswering(answer).listReservations(...args),
+  getReservation: (...args) =>
+    inferenceAnswering(answer).getReservation(...args),
 };
 
 /** The mock task's user (user:default/mock) is a member of ml-chat, which may deploy to ml-chat on the test cluster. */
