@@ -8,7 +8,23 @@ describe('publicClusterError', () => {
     ['API server unreachable: API server answered 401', 'unauthorised (401)'],
     [
       'list /apis/apps/v1/deployments answered 403: deployments.apps is forbidden: User "system:serviceaccount:x:y" cannot list',
-      'forbidden (403)',
+      'forbidden (403): cannot list deployments.apps',
+    ],
+    [
+      'watch /api/v1/pods answered 403: Forbidden',
+      'forbidden (403): cannot watch pods',
+    ],
+    [
+      'watch /apis/keda.sh/v1alpha1/scaledobjects answered 403: Forbidden',
+      'forbidden (403): cannot watch scaledobjects.keda.sh',
+    ],
+    [
+      'API server refused the credentials: GET /version answered 401',
+      'unauthorised (401)',
+    ],
+    [
+      'watch /api/v1/pods answered 500: Internal Server Error',
+      'server error (500)',
     ],
     ['watch error 500: etcdserver: request timed out', 'timed out'],
     ['watch error 503: the server is shutting down', 'server error (503)'],

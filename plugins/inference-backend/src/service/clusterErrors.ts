@@ -1,6 +1,7 @@
 /**
  * What GET /clusters tells about a failing cluster: a short category and the HTTP status, never the raw error (it
- * carries API server URLs, addresses, file paths and stack text; the backend log keeps the full message).
+ * carries API server URLs, addresses, file paths and stack text; the backend log keeps the full message). A 403 of
+ * the tracker's list or watch also names the verb and resource RBAC refused, so the platform team knows what to grant.
  */
 export function publicClusterError(
   message: string | undefined,
@@ -17,7 +18,7 @@ export function publicClusterError(
     /\b(?:answered|error|HTTP[- ]?(?:code|status)?:?|status(?:Code)?:?)\s*(\d{3})\b/i.exec(
       message,
     )?.[1];
-  if (status) return describeStatus(Number(status));
+  if (status) return describeStatus(Number(status)) + forbiddenAccess(message);
   if (/unauthori[sz]ed/i.test(message)) return describeStatus(401);
   if (/forbidden/i.test(message)) return describeStatus(403);
   if (/certificate|CERT_|SSL|TLS|self[- ]signed/i.test(message)) {
@@ -46,4 +47,18 @@ function describeStatus(status: number): string {
     default:
       return status >= 500 ? `server error (${status})` : `refused (${status})`;
   }
+}
+
+/**
+ * `: cannot watch pods` for the tracker's `watch /api/v1/pods answered 403` (`deployments.apps` for a named group):
+ * which verb the cluster's RBAC lacks. Resource names are public Kubernetes API names, not internal details.
+ */
+function forbiddenAccess(message: string): string {
+  const match =
+    /\b(list|watch) \/(?:api\/v1|apis\/([a-z0-9.-]+)\/[a-z0-9]+)\/([a-z0-9]+) answered 403\b/.exec(
+      message,
+    );
+  if (!match) return '';
+  const [, verb, group, plural] = match;
+  return `: cannot ${verb} ${group ? `${plural}.${group}` : plural}`;
 }

@@ -7,6 +7,9 @@ import { Reflector, ReflectorOptions } from './Reflector';
 import { TRACKED_RESOURCES, TrackedResource } from './resources';
 import { trimObject } from './trim';
 
+/** The API server answered the probe but refused its credentials. */
+class RefusedError extends Error {}
+
 /** Tunables of a cluster's tracking. */
 export interface ClusterTrackerOptions {
   reflector?: Partial<ReflectorOptions>;
@@ -175,6 +178,12 @@ export class ClusterTracker {
         },
       );
       await response.text();
+      if (response.status === 401 || response.status === 403) {
+        // the server answers but refuses the token (expired, revoked, wrong audience): not an outage
+        throw new RefusedError(
+          `API server refused the credentials: GET /version answered ${response.status}`,
+        );
+      }
       if (!response.ok)
         throw new Error(`API server answered ${response.status}`);
       if (this.probeFailure) {
@@ -190,11 +199,16 @@ export class ClusterTracker {
         for (const reflector of this.reflectors) reflector.retryIfUnreachable();
       }
     } catch (error) {
-      const message = controller.signal.aborted
-        ? `API server did not answer within ${this.options.probeTimeoutMs} ms`
-        : `API server unreachable: ${
-            error instanceof Error ? error.message : error
-          }`;
+      let message: string;
+      if (controller.signal.aborted) {
+        message = `API server did not answer within ${this.options.probeTimeoutMs} ms`;
+      } else if (error instanceof RefusedError) {
+        message = error.message;
+      } else {
+        message = `API server unreachable: ${
+          error instanceof Error ? error.message : error
+        }`;
+      }
       if (!this.probeFailure) {
         this.args.logger.warn(`${this.name}: ${message}`);
         this.probeFailure = { since: new Date(), message };

@@ -290,6 +290,16 @@ export class Reflector<T extends KubeObject> {
               // the stream of an accepted watch was cut (connection reset): resume at once from the last
               // resourceVersion, as after a clean end, instead of counting a failure and sleeping out the backoff
               finish();
+            } else if (typeof error.statusCode === 'number') {
+              // the server refused the watch itself (e.g. 403 when RBAC grants list but not watch): client-node only
+              // says "Forbidden", so name the request as list errors do, for the log and the cluster's status
+              finish(
+                new Error(
+                  `watch ${collectionPath(this.args.resource)} answered ${
+                    error.statusCode
+                  }: ${error.message}`,
+                ),
+              );
             } else {
               finish(error);
             }
