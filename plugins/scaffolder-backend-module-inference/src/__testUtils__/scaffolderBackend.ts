@@ -70,6 +70,8 @@ export async function startScaffolderBackend(options: {
   appCatalogRules?: boolean;
   /** More catalog file locations, under the catalog's global rules only (as a location a user registers is). */
   extraLocations?: string[];
+  /** A token per cluster name instead of the simulator's admin token (e.g. a least-privilege service account's). */
+  clusterTokens?: Record<string, string>;
   /** Decides permissions instead of allowing everything (e.g. the platform team's admin rights). */
   permissions?: (
     permissionName: string,
@@ -137,7 +139,8 @@ export async function startScaffolderBackend(options: {
                   name: c.name,
                   url: c.url,
                   authProvider: 'serviceAccount',
-                  serviceAccountToken: c.token,
+                  serviceAccountToken:
+                    options.clusterTokens?.[c.name] ?? c.token,
                 })),
               },
             ],
