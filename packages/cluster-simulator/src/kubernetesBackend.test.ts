@@ -25,6 +25,9 @@ const entity = {
   },
 };
 
+// the Kubernetes plugin fans out over every cluster per request: on a busy machine that takes longer than 5 s
+jest.setTimeout(60_000);
+
 describe('@backstage/plugin-kubernetes-backend against the simulator', () => {
   let sim: SimulatorHandle;
 

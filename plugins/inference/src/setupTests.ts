@@ -15,3 +15,7 @@ class NoopResizeObserver {
 if (!('ResizeObserver' in globalThis)) {
   Object.assign(globalThis, { ResizeObserver: NoopResizeObserver });
 }
+
+// `testTimeout` in package.json is a global jest option that a repo-wide run ignores per project: set it here so a
+// page that renders slowly on a busy two-core machine is not cut off at jest's default 5 s.
+jest.setTimeout(30_000);
