@@ -10,7 +10,7 @@ const restrictedSpec = () => ({
   containers: [
     {
       name: 'server',
-      image: 'x@sha256:' + 'a'.repeat(64),
+      image: `x@sha256:${'a'.repeat(64)}`,
       securityContext: {
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },

@@ -152,7 +152,7 @@ export function createEntityRegisterAction(options: {
       }
       const previous = await fs
         .readFile(target, 'utf8')
-        .then(text => yaml.parse(text))
+        .then(written => yaml.parse(written))
         .catch(() => undefined);
       const holder = ownerOf(existing) ?? ownerOf(previous);
       if (holder && holder !== owner) {

@@ -61,12 +61,9 @@ async function readManifests(root: string): Promise<Manifest[]> {
 
 /** The message of a Kubernetes API error, without the request details client-node puts around it. */
 function clusterMessage(error: any): string {
-  const body =
-    typeof error?.body === 'string'
-      ? error.body
-      : error?.body
-      ? JSON.stringify(error.body)
-      : '';
+  let body = '';
+  if (typeof error?.body === 'string') body = error.body;
+  else if (error?.body) body = JSON.stringify(error.body);
   try {
     return JSON.parse(body).message ?? 'refused';
   } catch {
