@@ -18,6 +18,7 @@ import { applyDefaults } from './defaults';
 import { ListQuery, ListResult, listObjects } from './listing';
 import { jsonEqual } from './listSemantics';
 import { applyJsonPatch, applyMergePatch, strategicMerge } from './patches';
+import { normaliseQuantities } from './quantities';
 import { ResourceType, apiVersionOf, resourceById } from './resources';
 import { serverSideApply, trackUpdate } from './serverSideApply';
 import {
@@ -361,6 +362,8 @@ export class ClusterApi {
     opts: WriteOptions & { ownershipDone?: boolean },
   ): StoredObject {
     let next = requested;
+    // a patch can bring numbers the body check never saw
+    if (!opts.internal) normaliseQuantities(r, requested);
     if (opts.subresource === 'status') {
       // status writes change status only: metadata and spec stay as they were
       // (a shallow copy is enough: nothing below mutates previous' sub-objects)
@@ -468,6 +471,7 @@ export class ClusterApi {
     const obj = JSON.parse(JSON.stringify(body)) as KubeObject;
     obj.apiVersion = want;
     obj.kind = r.kind;
+    normaliseQuantities(r, obj);
     return obj;
   }
 
