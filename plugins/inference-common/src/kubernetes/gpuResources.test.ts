@@ -1,5 +1,6 @@
 import {
   containerGpuRequest,
+  parseCountQuantity,
   parseMemoryQuantity,
   podGpuRequest,
   podGpuTypeKey,
@@ -97,5 +98,89 @@ describe('GPU resources', () => {
     expect(parseMemoryQuantity('500M')).toBe(5e8);
     expect(parseMemoryQuantity('1e9')).toBe(1e9);
     expect(parseMemoryQuantity('lots')).toBeNaN();
+  });
+
+  // a custom resource (LeaderWorkerSet, InferenceService) keeps `nvidia.com/gpu: 1` as the number it was written
+  // as; anything else a cluster may hold must read as "no GPUs", never throw
+  it.each([
+    ['1', 1],
+    [' 8 ', 8],
+    [1, 1],
+    [0, 0],
+    [undefined, 0],
+    [null, 0],
+    [1.5, Number.NaN],
+    [-1, Number.NaN],
+    ['1.5', Number.NaN],
+    ['two', Number.NaN],
+    [true, Number.NaN],
+    [{}, Number.NaN],
+    [['1'], Number.NaN],
+    [Number.POSITIVE_INFINITY, Number.NaN],
+  ])('parses the count quantity %p as %p', (quantity, count) => {
+    expect(parseCountQuantity(quantity)).toBe(count);
+  });
+
+  it('reads GPU requests written as numbers', () => {
+    expect(
+      containerGpuRequest({
+        name: 'c',
+        resources: { limits: { 'nvidia.com/gpu': 1 } },
+      } as any),
+    ).toEqual({ resourceName: 'nvidia.com/gpu', count: 1 });
+    expect(
+      podGpuRequest({
+        metadata: { name: 'p' },
+        spec: {
+          containers: [
+            { name: 'a', resources: { limits: { 'nvidia.com/gpu': 2 } } },
+            { name: 'b', resources: { requests: { 'nvidia.com/gpu': '1' } } },
+          ],
+        },
+      } as any),
+    ).toEqual({ resourceName: 'nvidia.com/gpu', count: 3 });
+    expect(
+      readNodeGpuInfo({
+        metadata: { name: 'n', labels: { 'nvidia.com/gpu.count': 8 } },
+        status: { allocatable: { 'nvidia.com/gpu': 8 } },
+      } as any),
+    ).toMatchObject({ gpuCount: 8, allocatable: { 'nvidia.com/gpu': 8 } });
+    expect(parseMemoryQuantity(1073741824 as any)).toBe(1073741824);
+  });
+
+  it.each([
+    ['resources that are a string', { name: 'c', resources: 'lots' }],
+    ['limits that are a number', { name: 'c', resources: { limits: 4 } }],
+    ['limits that are an array', { name: 'c', resources: { limits: ['1'] } }],
+    ['a null resource list', { name: 'c', resources: { limits: null } }],
+    ['a null container', null],
+    ['a string container', 'vllm'],
+  ])('finds no GPUs, without throwing, in a container with %s', (_, c) => {
+    expect(containerGpuRequest(c as any)).toBeUndefined();
+  });
+
+  it.each([
+    ['containers that are not a list', { containers: 'vllm' }],
+    ['a spec that is a number', 3],
+    ['containers holding null', { containers: [null] }],
+  ])('finds no GPUs, without throwing, in a pod with %s', (_, spec) => {
+    const p = { metadata: { name: 'p' }, spec } as any;
+    expect(podGpuRequest(p)).toBeUndefined();
+    expect(podGpuTypeKey(p, node)).toBeUndefined();
+  });
+
+  it('reads a node with malformed labels or allocatable as having no GPUs', () => {
+    expect(
+      readNodeGpuInfo({
+        metadata: { name: 'n', labels: 'gpu' },
+        status: { allocatable: ['nvidia.com/gpu'] },
+      } as any),
+    ).toMatchObject({ gpuCount: 0, allocatable: {} });
+    expect(
+      readNodeGpuInfo({
+        metadata: { name: 'n', labels: { 'nvidia.com/gpu.product': 7 } },
+        status: { allocatable: { 'nvidia.com/gpu': {} } },
+      } as any),
+    ).toMatchObject({ gpuCount: 0 });
   });
 });

@@ -43,21 +43,33 @@ export function isGpuResourceName(name: string): boolean {
 }
 
 /**
- * Parses a Kubernetes integer quantity (GPUs are whole numbers); NaN for anything else.
+ * Parses a Kubernetes integer quantity (GPUs are whole numbers); NaN for anything else. Accepts any value a
+ * cluster may hold: built-in objects carry strings (`"1"`), custom resources keep the JSON number they were written
+ * with (`1`); absent (undefined or null) counts as 0, never a throw.
  *
  * @public
  */
-export function parseCountQuantity(quantity: string | undefined): number {
-  if (quantity === undefined) return 0;
-  return /^\d+$/.test(quantity.trim()) ? Number(quantity) : Number.NaN;
+export function parseCountQuantity(quantity: unknown): number {
+  if (quantity === undefined || quantity === null) return 0;
+  if (typeof quantity === 'number') {
+    return Number.isSafeInteger(quantity) && quantity >= 0
+      ? quantity
+      : Number.NaN;
+  }
+  if (typeof quantity !== 'string') return Number.NaN;
+  const text = quantity.trim();
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
 /**
- * Parses a memory quantity (`32Gi`, `500M`, `1e9`) to bytes; NaN when malformed.
+ * Parses a memory quantity (`32Gi`, `500M`, `1e9`, or a number of bytes) to bytes; NaN when malformed.
  *
  * @public
  */
-export function parseMemoryQuantity(quantity: string): number {
+export function parseMemoryQuantity(quantity: unknown): number {
+  if (typeof quantity === 'number')
+    return Number.isFinite(quantity) ? quantity : Number.NaN;
+  if (typeof quantity !== 'string') return Number.NaN;
   const match = /^([0-9.]+(?:e[0-9]+)?)([KMGTPE]i?)?$/.exec(quantity.trim());
   if (!match) return Number.NaN;
   const value = Number(match[1]);
@@ -65,6 +77,27 @@ export function parseMemoryQuantity(quantity: string): number {
   const binary = unit.endsWith('i');
   const power = ' KMGTPE'.indexOf(unit.charAt(0));
   return unit ? value * (binary ? 1024 : 1000) ** power : value;
+}
+
+/** The entries of a map-like value (a resource list, labels); none for anything that is not a plain object. */
+function entriesOf(value: unknown): Array<[string, unknown]> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value)
+    : [];
+}
+
+/** A string value of a map-like value, if it is one. */
+function stringIn(value: unknown, key: string): string | undefined {
+  const found =
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)[key]
+      : undefined;
+  return typeof found === 'string' ? found : undefined;
+}
+
+/** The items of a list-like value; none for anything that is not an array. */
+function itemsOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }
 
 /**
@@ -75,12 +108,13 @@ export function parseMemoryQuantity(quantity: string): number {
 export function containerGpuRequest(
   container: ContainerLike,
 ): { resourceName: string; count: number } | undefined {
+  const resources: unknown = (container as ContainerLike | null)?.resources;
   const sources = [
-    container.resources?.limits ?? {},
-    container.resources?.requests ?? {},
+    (resources as ContainerLike['resources'])?.limits,
+    (resources as ContainerLike['resources'])?.requests,
   ];
   for (const source of sources) {
-    for (const [name, quantity] of Object.entries(source)) {
+    for (const [name, quantity] of entriesOf(source)) {
       if (isGpuResourceName(name)) {
         const count = parseCountQuantity(quantity);
         if (count > 0) return { resourceName: name, count };
@@ -99,7 +133,7 @@ export function podGpuRequest(
   pod: PodLike,
 ): { resourceName: string; count: number } | undefined {
   let result: { resourceName: string; count: number } | undefined;
-  for (const container of pod.spec?.containers ?? []) {
+  for (const container of itemsOf(pod.spec?.containers)) {
     const request = containerGpuRequest(container);
     if (!request) continue;
     result = result
@@ -122,8 +156,8 @@ export function podGpuTypeKey(
   const request = podGpuRequest(pod);
   if (!request) return undefined;
   const product =
-    node?.metadata.labels?.[GFD_LABELS.product] ??
-    pod.spec?.nodeSelector?.[GFD_LABELS.product];
+    stringIn(node?.metadata?.labels, GFD_LABELS.product) ??
+    stringIn(pod.spec?.nodeSelector, GFD_LABELS.product);
   if (!product) return undefined;
   // Under MIG strategy `single` GFD already appends -MIG-<profile> to the product label.
   const mig = request.resourceName.startsWith('nvidia.com/mig-')
@@ -154,15 +188,19 @@ export interface NodeGpuInfo {
  * @public
  */
 export function readNodeGpuInfo(node: NodeLike): NodeGpuInfo {
-  const labels = node.metadata.labels ?? {};
+  // only string labels count: anything else a malformed object holds reads as absent
+  const labels: Record<string, string> = {};
+  for (const [key, value] of entriesOf(node.metadata?.labels)) {
+    if (typeof value === 'string') labels[key] = value;
+  }
   const major = labels[GFD_LABELS.computeMajor];
   const minor = labels[GFD_LABELS.computeMinor];
   const allocatable: Record<string, number> = {};
-  for (const [name, quantity] of Object.entries(
-    node.status?.allocatable ?? {},
-  )) {
-    if (isGpuResourceName(name))
-      allocatable[name] = parseCountQuantity(quantity);
+  for (const [name, quantity] of entriesOf(node.status?.allocatable)) {
+    if (isGpuResourceName(name)) {
+      const count = parseCountQuantity(quantity);
+      if (Number.isFinite(count)) allocatable[name] = count;
+    }
   }
   const memory = labels[GFD_LABELS.memoryMiB];
   return {
