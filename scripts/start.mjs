@@ -93,6 +93,8 @@ const backend = spawn(
     stdio: 'inherit',
     env: {
       ...process.env,
+      // development mode, where the demo's guest sign-in is allowed; error bodies still carry no stack traces
+      // (backend.errorHandler.showStackTraces in app-config.yaml, packages/backend/src/errorResponses.ts)
       NODE_ENV: 'development',
       // isolated-vm (scaffolder templating) needs this on Node 20
       NODE_OPTIONS: `${

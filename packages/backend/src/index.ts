@@ -1,7 +1,11 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterWithQuietErrors } from './errorResponses';
 import { permissionPolicyModule } from './permissions/policyModule';
 
 const backend = createBackend();
+
+// error bodies without stack traces unless backend.errorHandler.showStackTraces says otherwise
+backend.add(rootHttpRouterWithQuietErrors);
 
 // the built frontend, served from the same origin
 backend.add(import('@backstage/plugin-app-backend'));
