@@ -17,7 +17,10 @@ import { UsageSampler } from './metrics/UsageSampler';
 import { readInferenceOptions } from './options';
 import { Access } from './service/access';
 import { createEntityLookup, loadEntityIndex } from './service/catalogLink';
-import { settleReservations } from './service/ledgerJanitor';
+import {
+  reconcileReservations,
+  settleReservations,
+} from './service/ledgerJanitor';
 import { createRouter } from './service/router';
 import { seedQuotas } from './service/seedQuotas';
 import { SummaryService } from './service/SummaryService';
@@ -113,7 +116,14 @@ export const inferencePlugin = createBackendPlugin({
               tracker,
               logger,
             });
-            if (settled.confirmed || settled.expired) summaries.ledgerChanged();
+            // confirmed reservations whose workload a synced cluster no longer runs (e.g. deleted while down)
+            const reconciled = await reconcileReservations({
+              store,
+              tracker,
+              logger,
+            });
+            if (settled.confirmed || settled.expired || reconciled.released)
+              summaries.ledgerChanged();
           },
         });
         await scheduler.scheduleTask({

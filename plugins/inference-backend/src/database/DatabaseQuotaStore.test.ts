@@ -33,6 +33,62 @@ describe('DatabaseQuotaStore', () => {
       return store.quotas;
     }
 
+    it('removes a line with an audit entry, refusing while GPUs of it are held unless forced', async () => {
+      const quotas = await createStore();
+      const admin = 'user:default/ana.ruiz';
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 8,
+        changedBy: admin,
+      });
+      const { reservation } = await quotas.reserve(
+        request({ gpuCount: 2 }),
+        noLiveUsage,
+      );
+      const remove = (force?: boolean, liveUsage = () => 3) =>
+        quotas.removeQuota(
+          { ownerRef: CHAT, gpuType: H100, changedBy: admin, force },
+          liveUsage,
+        );
+
+      await expect(remove()).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: `${CHAT} holds 5 x ${H100} on this quota (3 charged to running workloads, 2 by pending reservations): remove the line once they are gone, or with force=true (what runs keeps running without a quota; new reservations are refused)`,
+      });
+      await quotas.release(reservation.id, admin);
+      await expect(remove(false, () => 1)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+      expect(await quotas.listQuotas({ ownerRef: CHAT })).toHaveLength(1);
+
+      expect(await remove(false, noLiveUsage)).toMatchObject({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 8,
+      });
+      expect(await quotas.listQuotas({ ownerRef: CHAT })).toEqual([]);
+      expect(await remove(true)).toBeUndefined();
+
+      await quotas.setQuota({
+        ownerRef: CHAT,
+        gpuType: H100,
+        limit: 4,
+        changedBy: admin,
+      });
+      await remove(true);
+      const audit = await quotas.listQuotaAudit({ ownerRef: CHAT });
+      expect(audit.map(a => [a.previousLimit, a.newLimit])).toEqual([
+        [null, 8],
+        [8, null],
+        [null, 4],
+        [4, null],
+      ]);
+      await expect(
+        quotas.reserve(request({ gpuCount: 1 }), noLiveUsage),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+    });
+
     it('sets quotas and keeps an audit trail of every change', async () => {
       const quotas = await createStore();
       const t1 = new Date('2026-11-01T10:00:00Z');

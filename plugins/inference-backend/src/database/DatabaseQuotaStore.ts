@@ -26,7 +26,7 @@ type AuditRow = {
   owner_ref: string;
   gpu_type: string;
   previous_limit: number | null;
-  new_limit: number;
+  new_limit: number | null;
   changed_by: string;
   reason: string | null;
   changed_at: string | Date;
@@ -114,6 +114,57 @@ export class DatabaseQuotaStore implements QuotaStore {
     });
   }
 
+  async removeQuota(
+    change: {
+      ownerRef: string;
+      gpuType: string;
+      changedBy: string;
+      reason?: string;
+      force?: boolean;
+      now?: Date;
+    },
+    liveUsage: LiveUsage,
+  ): Promise<QuotaRecord | undefined> {
+    const now = change.now ?? new Date();
+    return inRetriedTransaction(this.db, async tx => {
+      const line = await this.lockQuota(tx, change.ownerRef, change.gpuType);
+      if (!line) return undefined;
+      if (!change.force) {
+        const reservedRow = await tx('inference_reservations')
+          .where({
+            owner_ref: change.ownerRef,
+            gpu_type: change.gpuType,
+            status: 'pending',
+          })
+          .andWhere('expires_at', '>', now)
+          .sum({ total: 'gpu_count' })
+          .first();
+        const used = liveUsage(change.ownerRef, change.gpuType);
+        const reserved = Number(reservedRow?.total ?? 0);
+        if (used + reserved > 0) {
+          throw new ConflictError(
+            `${change.ownerRef} holds ${used + reserved} x ${
+              change.gpuType
+            } on this quota (${used} charged to running workloads, ${reserved} by pending reservations): remove the line once they are gone, or with force=true (what runs keeps running without a quota; new reservations are refused)`,
+          );
+        }
+      }
+      await tx('inference_quotas')
+        .where({ owner_ref: change.ownerRef, gpu_type: change.gpuType })
+        .delete();
+      await tx('inference_quota_audit').insert({
+        owner_ref: change.ownerRef,
+        gpu_type: change.gpuType,
+        previous_limit: line.gpu_limit,
+        new_limit: null,
+        changed_by: change.changedBy,
+        reason: change.reason ?? null,
+        changed_at: now,
+      });
+      return toQuota(line);
+    });
+  }
+
   async listQuotaAudit(filter: {
     ownerRef: string;
     gpuType?: string;
@@ -128,7 +179,7 @@ export class DatabaseQuotaStore implements QuotaStore {
       ownerRef: row.owner_ref,
       gpuType: row.gpu_type,
       previousLimit: row.previous_limit,
-      newLimit: row.new_limit,
+      newLimit: row.new_limit === null ? null : Number(row.new_limit),
       changedBy: row.changed_by,
       reason: row.reason ?? undefined,
       changedAt: toDate(row.changed_at),
@@ -315,6 +366,16 @@ export class DatabaseQuotaStore implements QuotaStore {
         workload_name: workload.name,
       };
     });
+  }
+
+  async releaseVanished(
+    id: string,
+    reason: string,
+    now: Date = new Date(),
+  ): Promise<ReservationRecord> {
+    return this.resolve(id, now, row =>
+      row.status === 'confirmed' ? { status: 'released', reason } : undefined,
+    );
   }
 
   async expirePending(now: Date = new Date()): Promise<number> {

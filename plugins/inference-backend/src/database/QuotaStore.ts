@@ -22,7 +22,8 @@ export interface QuotaAuditRecord {
   ownerRef: string;
   gpuType: string;
   previousLimit: number | null;
-  newLimit: number;
+  /** The limit after the change; null when the line was removed. */
+  newLimit: number | null;
   changedBy: string;
   reason?: string;
   changedAt: Date;
@@ -117,6 +118,22 @@ export interface QuotaStore {
     reason?: string;
     now?: Date;
   }): Promise<QuotaRecord>;
+  /**
+   * Removes a quota line and appends the removal (new limit null) to the audit log, in one transaction. While GPUs of
+   * the line are held (charged to running workloads, or by pending reservations) it is refused with a
+   * `ConflictError` that says by what, unless `force`. Returns the removed line; undefined when there was none.
+   */
+  removeQuota(
+    change: {
+      ownerRef: string;
+      gpuType: string;
+      changedBy: string;
+      reason?: string;
+      force?: boolean;
+      now?: Date;
+    },
+    liveUsage: LiveUsage,
+  ): Promise<QuotaRecord | undefined>;
   /** Changes of an owner's quotas, oldest first; at most `limit`, after the change `afterId` when given. */
   listQuotaAudit(filter: {
     ownerRef: string;
@@ -165,6 +182,15 @@ export interface QuotaStore {
   confirm(
     id: string,
     workload: { cluster: string; namespace: string; name: string },
+    now?: Date,
+  ): Promise<ReservationRecord>;
+  /**
+   * Releases a confirmed reservation whose workload is gone (the ledger janitor's reconciliation), recording why.
+   * A reservation no longer confirmed is returned as it is.
+   */
+  releaseVanished(
+    id: string,
+    reason: string,
     now?: Date,
   ): Promise<ReservationRecord>;
   /** Expires every pending reservation past its TTL; returns how many. */

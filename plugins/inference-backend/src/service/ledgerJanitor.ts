@@ -60,3 +60,89 @@ export async function settleReservations(args: {
     );
   return { confirmed, expired };
 }
+
+/** Kinds a reservation's workload may be (the roots the tracker derives workloads from). */
+const WORKLOAD_RESOURCES = [
+  'deployments',
+  'statefulsets',
+  'leaderworkersets',
+  'inferenceservices',
+];
+
+/** `namespace/name` of every workload root object in a cluster's watch cache. */
+function workloadRoots(
+  tracker: InferenceTracker,
+  cluster: string,
+): Set<string> {
+  const roots = new Set<string>();
+  const clusterTracker = tracker
+    .clusterTrackers()
+    .find(c => c.name === cluster);
+  for (const resource of WORKLOAD_RESOURCES) {
+    let items: any[] = [];
+    try {
+      items = clusterTracker?.cache(resource).list() ?? [];
+    } catch {
+      // a resource this cluster does not serve (no CRD) holds no workloads
+    }
+    for (const item of items) {
+      roots.add(`${item.metadata?.namespace}/${item.metadata?.name}`);
+    }
+  }
+  return roots;
+}
+
+/**
+ * Reconciles the ledger with the clusters: a confirmed reservation whose workload no longer exists in its cluster
+ * (deleted while the backend was down, or since) is released, with the reason recorded on the reservation and in
+ * the log. Only clusters whose watch cache is synced are believed: while a cluster is syncing, stale or unreachable,
+ * or not tracked at all, its reservations stay as they are. Pending reservations are left to their TTL (their
+ * workload has not appeared yet, which is what pending means). Idempotent, so any instance may run it.
+ */
+export async function reconcileReservations(args: {
+  store: InferenceStore;
+  tracker: InferenceTracker;
+  logger: LoggerService;
+  now?: Date;
+}): Promise<{ released: number }> {
+  const now = args.now ?? new Date();
+  const synced = new Set(
+    args.tracker
+      .clusterStatuses()
+      .filter(c => c.state === 'synced')
+      .map(c => c.name),
+  );
+  if (synced.size === 0) return { released: 0 };
+  const confirmed = await args.store.quotas.listReservations({
+    status: ['confirmed'],
+  });
+  const roots = new Map<string, Set<string>>();
+  let released = 0;
+  for (const reservation of confirmed) {
+    const { cluster, namespace, workloadName } = reservation;
+    if (!cluster || !namespace || !workloadName || !synced.has(cluster)) {
+      continue;
+    }
+    if (!roots.has(cluster))
+      roots.set(cluster, workloadRoots(args.tracker, cluster));
+    if (roots.get(cluster)!.has(`${namespace}/${workloadName}`)) continue;
+    const reason = `released by the ledger janitor: workload ${namespace}/${workloadName} no longer exists in cluster ${cluster} (synced)`;
+    try {
+      const after = await args.store.quotas.releaseVanished(
+        reservation.id,
+        reason,
+        now,
+      );
+      if (after.status !== 'released' || after.reason !== reason) continue;
+      released += 1;
+      args.logger.info(
+        `Reservation ${reservation.id} (${reservation.gpuCount} x ${reservation.gpuType} for ${reservation.ownerRef}) ${reason}`,
+      );
+    } catch (error) {
+      args.logger.warn(
+        `Reservation ${reservation.id} could not be reconciled: ${error}`,
+      );
+    }
+  }
+  return { released };
+}
