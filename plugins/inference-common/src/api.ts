@@ -120,11 +120,31 @@ export interface ServingMetrics {
 }
 
 /**
- * State of the backend's connection to a cluster.
+ * State of the backend's connection to a cluster. `degraded`: the watches are current, but some objects could not be
+ * read (see `skippedObjects`) or deriving the cluster's workloads failed, so its figures leave something out.
  *
  * @public
  */
-export type ClusterSyncState = 'syncing' | 'synced' | 'stale' | 'unreachable';
+export type ClusterSyncState =
+  | 'syncing'
+  | 'synced'
+  | 'degraded'
+  | 'stale'
+  | 'unreachable';
+
+/**
+ * An object of a cluster left out of its workloads and capacity because it could not be read.
+ *
+ * @public
+ */
+export interface SkippedObject {
+  kind: string;
+  /** Absent for cluster-scoped objects (nodes, NodePools). */
+  namespace?: string;
+  name: string;
+  /** The field and what is wrong with it, e.g. `spec.replicas: expected a whole number, got "two"`. */
+  reason: string;
+}
 
 /**
  * Watch-cache status of one cluster.
@@ -140,6 +160,12 @@ export interface ClusterStatus {
   lastError?: string;
   workloads: number;
   gpuNodes: number;
+  /** Why the cluster is `degraded`: how many objects were skipped, or why deriving its workloads failed. */
+  degradedReason?: string;
+  /** The objects left out (the first 50), present while there are any. */
+  skippedObjects?: SkippedObject[];
+  /** Objects skipped and failed derivations since the backend started: a counter, it never decreases. */
+  derivationErrors?: number;
 }
 
 /**

@@ -1,11 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterSyncState } from '@inference-platform/plugin-inference-common';
+import {
+  ClusterSyncState,
+  SkippedObject,
+} from '@inference-platform/plugin-inference-common';
 import fetch from 'node-fetch';
 import { ClusterConnection } from '@inference-platform/plugin-inference-node';
 import { ObjectCache } from './ObjectCache';
 import { Reflector, ReflectorOptions } from './Reflector';
 import { TRACKED_RESOURCES, TrackedResource } from './resources';
-import { trimObject } from './trim';
+import { screenObject } from './screenObject';
 
 /** The API server answered the probe but refused its credentials. */
 class RefusedError extends Error {}
@@ -34,6 +37,33 @@ export interface ClusterTrackingStatus {
   lastError?: string;
   /** Optional CRDs the cluster does not serve. */
   absentResources: string[];
+  /** Why the cluster is degraded (objects skipped, derivation failing). */
+  degradedReason?: string;
+  /** Objects left out: unreadable when watched, or throwing when derived. */
+  skippedObjects: SkippedObject[];
+  /** Objects skipped and derivation failures since start (each logged once). */
+  derivationErrors: number;
+}
+
+/** What the last derivation of a cluster could not use. */
+export interface DerivationProblems {
+  /** Objects the derivation left out. */
+  skipped: SkippedObject[];
+  /** Why the derivation failed as a whole (the last derived figures are kept). */
+  error?: string;
+}
+
+/** `Deployment ml-chat/chat`, `Node gpu-1`: how logs and reasons name an object. */
+const describeObject = (o: SkippedObject) =>
+  `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+
+/** `3 objects skipped: Deployment ml-chat/a, ScaledObject ml-chat/b, +1 more` */
+function describeSkipped(skipped: SkippedObject[]): string {
+  const named = skipped.slice(0, 3).map(describeObject);
+  const more = skipped.length > 3 ? `, +${skipped.length - 3} more` : '';
+  return `${skipped.length} object${
+    skipped.length === 1 ? '' : 's'
+  } skipped: ${named.join(', ')}${more}`;
 }
 
 /**
@@ -48,6 +78,10 @@ export class ClusterTracker {
   private stateSince = new Date();
   private lastState: ClusterSyncState = 'syncing';
   private lastSyncedAt: Date | undefined;
+  private derivation: DerivationProblems = { skipped: [] };
+  /** What has been logged of the current derivation problems, so each is logged once. */
+  private loggedDerivation = new Map<string, string>();
+  private derivationErrors = 0;
   /** Increases when any cache of the cluster changes. */
   revision = 0;
 
@@ -61,17 +95,27 @@ export class ClusterTracker {
   ) {
     const resources = this.options.resources ?? TRACKED_RESOURCES;
     for (const resource of resources) {
-      const cache = new ObjectCache(() => {
-        this.revision += 1;
-        this.args.onChange?.();
-      });
+      const cache = new ObjectCache(
+        () => {
+          this.revision += 1;
+          this.args.onChange?.();
+        },
+        skipped => {
+          this.derivationErrors += 1;
+          this.args.logger.warn(
+            `${this.name}: skipping ${describeObject(skipped)}: ${
+              skipped.reason
+            }`,
+          );
+        },
+      );
       this.caches.set(resource.id, cache);
       this.reflectors.push(
         new Reflector({
           clusterName: args.connection.name,
           kubeConfig: args.connection.kubeConfig,
           resource,
-          trim: raw => trimObject(resource.id, raw),
+          trim: raw => screenObject(resource, raw),
           sink: cache,
           logger: args.logger,
           options: this.options.reflector,
@@ -107,6 +151,32 @@ export class ClusterTracker {
     return cache;
   }
 
+  /**
+   * Records what the latest derivation of this cluster left out; new problems are logged (once each) and counted,
+   * and the cluster is `degraded` while there are any.
+   */
+  setDerivationProblems(problems: DerivationProblems): void {
+    const logged = new Map<string, string>();
+    for (const skipped of problems.skipped) {
+      const key = describeObject(skipped);
+      logged.set(key, skipped.reason);
+      if (this.loggedDerivation.get(key) === skipped.reason) continue;
+      this.derivationErrors += 1;
+      this.args.logger.warn(`${this.name}: skipping ${key}: ${skipped.reason}`);
+    }
+    if (problems.error) {
+      logged.set('', problems.error);
+      if (this.loggedDerivation.get('') !== problems.error) {
+        this.derivationErrors += 1;
+        this.args.logger.error(
+          `${this.name}: deriving inference workloads failed, keeping the last derived figures: ${problems.error}`,
+        );
+      }
+    }
+    this.loggedDerivation = logged;
+    this.derivation = problems;
+  }
+
   /** Reflector counters, for benchmarks and tests. */
   stats() {
     return this.reflectors.map(r => ({ ...r.stats }));
@@ -133,17 +203,37 @@ export class ClusterTracker {
     } else {
       state = allListed ? 'synced' : 'syncing';
     }
+    const skippedObjects = [
+      ...[...this.caches.values()].flatMap(cache => cache.skipped()),
+      ...this.derivation.skipped,
+    ];
+    let degradedReason: string | undefined;
+    if (this.derivation.error || skippedObjects.length > 0) {
+      degradedReason = [
+        this.derivation.error &&
+          `deriving workloads failed (${this.derivation.error}): figures are from the last derivation that worked`,
+        skippedObjects.length > 0 && describeSkipped(skippedObjects),
+      ]
+        .filter(Boolean)
+        .join('; ');
+      // the watches are current, but the figures leave something out
+      if (state === 'synced') state = 'degraded';
+    }
     if (state !== this.lastState) {
       this.lastState = state;
       this.stateSince = new Date();
     }
-    if (state === 'synced') this.lastSyncedAt = new Date();
+    if (state === 'synced' || state === 'degraded')
+      this.lastSyncedAt = new Date();
     return {
       name: this.name,
       state,
       since: this.stateSince,
       lastSyncedAt: this.lastSyncedAt,
       lastError,
+      degradedReason,
+      skippedObjects,
+      derivationErrors: this.derivationErrors,
       absentResources: (this.options.resources ?? TRACKED_RESOURCES)
         .filter((_, i) => this.reflectors[i].state.phase === 'absent')
         .map(r => r.id),

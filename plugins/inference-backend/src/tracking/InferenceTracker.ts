@@ -5,14 +5,16 @@ import {
   InferenceWorkload,
 } from '@inference-platform/plugin-inference-common';
 import { ClusterConnection } from '@inference-platform/plugin-inference-node';
-import { deriveCapacity } from '../workloads/deriveCapacity';
-import {
-  ClusterObjects,
-  deriveWorkloads,
-  MetricsLookup,
-} from '../workloads/deriveWorkloads';
+import { MetricsLookup } from '../workloads/deriveWorkloads';
 import { EntityIndex } from '../workloads/entityIndex';
 import { ClusterTracker, ClusterTrackerOptions } from './ClusterTracker';
+import {
+  ClusterSnapshot,
+  deriveClusterView,
+  ObservedWorkload,
+} from './deriveClusterView';
+
+export type { ObservedWorkload } from './deriveClusterView';
 
 /** Tunables of the fleet tracker. */
 export interface InferenceTrackerOptions {
@@ -21,16 +23,7 @@ export interface InferenceTrackerOptions {
   recomputeDelayMs?: number;
 }
 
-/** A workload carrying a reservation label, or matching a reservation's target, seen in a cluster. */
-export interface ObservedWorkload {
-  cluster: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  reservationId?: string;
-}
-
-interface ClusterView {
+interface DerivedView {
   revision: number;
   entityVersion: number;
   workloads: InferenceWorkload[];
@@ -38,7 +31,8 @@ interface ClusterView {
   observed: ObservedWorkload[];
 }
 
-const RESERVATION_LABEL = 'inference-platform.io/reservation';
+/** Skipped objects shown per cluster in /clusters; the reason line gives the total. */
+const MAX_SKIPPED_SHOWN = 50;
 
 /**
  * The system of record for what runs where: one {@link ClusterTracker} per cluster, and the inference workloads,
@@ -47,7 +41,7 @@ const RESERVATION_LABEL = 'inference-platform.io/reservation';
  */
 export class InferenceTracker {
   private readonly clusters: ClusterTracker[];
-  private readonly views = new Map<string, ClusterView>();
+  private readonly views = new Map<string, DerivedView>();
   private entities = new EntityIndex();
   private entityVersion = 0;
   private metrics: MetricsLookup | undefined;
@@ -135,6 +129,11 @@ export class InferenceTracker {
         workloads: view?.workloads.length ?? 0,
         gpuNodes:
           view?.capacity.pools.reduce((sum, p) => sum + p.nodes, 0) ?? 0,
+        degradedReason: status.degradedReason,
+        skippedObjects: status.skippedObjects.length
+          ? status.skippedObjects.slice(0, MAX_SKIPPED_SHOWN)
+          : undefined,
+        derivationErrors: status.derivationErrors,
       };
     });
   }
@@ -175,17 +174,38 @@ export class InferenceTracker {
       ) {
         continue;
       }
-      const objects = snapshot(cluster);
-      this.views.set(cluster.name, {
-        revision: cluster.revision,
-        entityVersion: this.entityVersion,
-        workloads: deriveWorkloads(objects, this.entities, {
+      try {
+        const view = deriveClusterView(snapshot(cluster), this.entities, {
           now,
           metrics: this.metrics,
-        }),
-        capacity: deriveCapacity(cluster.name, objects, now),
-        observed: observeReservations(objects),
-      });
+        });
+        this.views.set(cluster.name, {
+          revision: cluster.revision,
+          entityVersion: this.entityVersion,
+          workloads: view.workloads,
+          capacity: view.capacity,
+          observed: view.observed,
+        });
+        cluster.setDerivationProblems({ skipped: view.skipped });
+      } catch (error) {
+        // this cluster keeps its last figures and says so; the others go on deriving
+        cluster.setDerivationProblems({
+          skipped: [],
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.views.set(cluster.name, {
+          workloads: [],
+          capacity: {
+            cluster: cluster.name,
+            pools: [],
+            updatedAt: now.toISOString(),
+          },
+          observed: [],
+          ...previous,
+          revision: cluster.revision,
+          entityVersion: this.entityVersion,
+        });
+      }
       changed = true;
     }
     if (changed) this.reindex();
@@ -216,9 +236,7 @@ export class InferenceTracker {
   }
 }
 
-function snapshot(
-  cluster: ClusterTracker,
-): ClusterObjects & { nodepools: any[] } {
+function snapshot(cluster: ClusterTracker): ClusterSnapshot {
   const list = (id: string) => {
     try {
       return cluster.cache(id).list();
@@ -240,28 +258,4 @@ function snapshot(
     leaderworkersets: list('leaderworkersets'),
     nodepools: list('nodepools'),
   };
-}
-
-function observeReservations(objects: ClusterObjects): ObservedWorkload[] {
-  const observed: ObservedWorkload[] = [];
-  const roots: Array<[string, any[]]> = [
-    ['Deployment', objects.deployments],
-    ['StatefulSet', objects.statefulsets],
-    ['LeaderWorkerSet', objects.leaderworkersets],
-    ['InferenceService', objects.inferenceservices],
-  ];
-  for (const [kind, items] of roots) {
-    for (const item of items) {
-      const reservationId = item.metadata.labels?.[RESERVATION_LABEL];
-      if (!reservationId) continue;
-      observed.push({
-        cluster: objects.cluster,
-        namespace: item.metadata.namespace,
-        kind,
-        name: item.metadata.name,
-        reservationId,
-      });
-    }
-  }
-  return observed;
 }

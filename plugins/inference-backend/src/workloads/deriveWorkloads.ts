@@ -9,6 +9,7 @@ import {
   PodLike,
   podGpuTypeKey,
   ServingRuntime,
+  SkippedObject,
   workloadCharge,
   WorkloadPod,
 } from '@inference-platform/plugin-inference-common';
@@ -49,27 +50,81 @@ interface Root {
   pods: Json[];
 }
 
+/** How a derivation reports an object it had to leave out. */
+export type SkipReporter = (skipped: SkippedObject) => void;
+
+/** Options of {@link deriveWorkloads}. */
+export interface DeriveWorkloadsOptions {
+  now: Date;
+  metrics?: MetricsLookup;
+  /** Told about every object left out because deriving from it threw; without it they are left out silently. */
+  onSkip?: SkipReporter;
+}
+
+/** The kind, namespace and name of whatever a cache holds, for a report. */
+function identify(kind: string, item: unknown, reason: string): SkippedObject {
+  const meta = (item as Json | null)?.metadata;
+  return {
+    kind,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+    name: typeof meta?.name === 'string' ? meta.name : '(unnamed)',
+    reason,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
+/**
+ * Runs `use` on each item; an item it throws on is reported and left out, so one malformed object cannot stop the
+ * derivation of the others.
+ */
+function eachIsolated<T>(
+  items: T[],
+  kind: string,
+  onSkip: SkipReporter,
+  use: (item: T) => void,
+): void {
+  for (const item of items) {
+    try {
+      use(item);
+    } catch (error) {
+      onSkip(identify(kind, item, `could not be derived: ${messageOf(error)}`));
+    }
+  }
+}
+
 /**
  * Derives the inference workloads of one cluster from its watch cache: each GPU-using (or catalog-linked)
  * Deployment, StatefulSet, LeaderWorkerSet or KServe InferenceService, with its pods, autoscaler ceiling, quota
- * charge, owner, entity and diagnosis.
+ * charge, owner, entity and diagnosis. Each object is derived on its own: one that throws is reported through
+ * `onSkip` and left out, never the cluster.
  */
 export function deriveWorkloads(
   objects: ClusterObjects,
   entities: EntityIndex,
-  options: { now: Date; metrics?: MetricsLookup },
+  options: DeriveWorkloadsOptions,
 ): InferenceWorkload[] {
-  const byNamespaceName = (items: Json[]) =>
-    new Map(items.map(i => [`${i.metadata.namespace}/${i.metadata.name}`, i]));
-  const nodes = new Map<string, Json>(
-    objects.nodes.map(n => [n.metadata.name, n]),
-  );
-  const podsByOwner = groupBy(objects.pods, p =>
+  const onSkip: SkipReporter = options.onSkip ?? (() => {});
+  const nodes = new Map<string, Json>();
+  eachIsolated(objects.nodes, 'Node', onSkip, n => {
+    nodes.set(n.metadata.name, n);
+  });
+  // a pod that cannot be shown is left out of its workload, not the workload itself
+  const podViews = new Map<Json, WorkloadPod>();
+  eachIsolated(objects.pods, 'Pod', onSkip, p => {
+    podViews.set(p, toWorkloadPod(p, nodes));
+  });
+  const pods = objects.pods.filter(p => podViews.has(p));
+  const podsByOwner = groupBy(pods, 'Pod', onSkip, p =>
     (p.metadata.ownerReferences ?? []).map(
       (o: Json) => `${p.metadata.namespace}/${o.kind}/${o.name}`,
     ),
   );
-  const eventsByObject = groupBy(objects.events, e =>
+  const eventsByObject = groupBy(objects.events, 'Event', onSkip, e =>
     e.involvedObject
       ? [
           `${e.involvedObject.namespace ?? e.metadata?.namespace}/${
@@ -78,25 +133,34 @@ export function deriveWorkloads(
         ]
       : [],
   );
-  const replicaSetsByDeployment = groupBy(objects.replicasets, rs =>
-    (rs.metadata.ownerReferences ?? [])
-      .filter((o: Json) => o.kind === 'Deployment')
-      .map((o: Json) => `${rs.metadata.namespace}/${o.name}`),
+  const replicaSetsByDeployment = groupBy(
+    objects.replicasets,
+    'ReplicaSet',
+    onSkip,
+    rs =>
+      (rs.metadata.ownerReferences ?? [])
+        .filter((o: Json) => o.kind === 'Deployment')
+        .map((o: Json) => `${rs.metadata.namespace}/${o.name}`),
   );
-  const isvcByName = byNamespaceName(objects.inferenceservices);
+  const isvcByName = groupBy(
+    objects.inferenceservices,
+    'InferenceService',
+    onSkip,
+    i => [`${i.metadata.namespace}/${i.metadata.name}`],
+  );
 
   const roots: Root[] = [];
-  for (const deployment of objects.deployments) {
+  eachIsolated(objects.deployments, 'Deployment', onSkip, deployment => {
     const ns = deployment.metadata.namespace;
     const owner = deployment.metadata.ownerReferences?.find(
       (o: Json) => o.kind === 'InferenceService',
     );
-    const pods = (
+    const rootPods = (
       replicaSetsByDeployment.get(`${ns}/${deployment.metadata.name}`) ?? []
     ).flatMap(
       rs => podsByOwner.get(`${ns}/ReplicaSet/${rs.metadata.name}`) ?? [],
     );
-    const isvc = owner && isvcByName.get(`${ns}/${owner.name}`);
+    const isvc = owner && isvcByName.get(`${ns}/${owner.name}`)?.[0];
     roots.push({
       kind: isvc ? 'InferenceService' : 'Deployment',
       object: isvc ? mergeLabels(isvc, deployment) : deployment,
@@ -104,10 +168,10 @@ export function deriveWorkloads(
       desired: deployment.spec?.replicas ?? 1,
       ready: deployment.status?.readyReplicas ?? 0,
       available: deployment.status?.availableReplicas,
-      pods,
+      pods: rootPods,
     });
-  }
-  for (const sts of objects.statefulsets) {
+  });
+  eachIsolated(objects.statefulsets, 'StatefulSet', onSkip, sts => {
     roots.push({
       kind: 'StatefulSet',
       object: sts,
@@ -119,8 +183,8 @@ export function deriveWorkloads(
           `${sts.metadata.namespace}/StatefulSet/${sts.metadata.name}`,
         ) ?? [],
     });
-  }
-  for (const lws of objects.leaderworkersets) {
+  });
+  eachIsolated(objects.leaderworkersets, 'LeaderWorkerSet', onSkip, lws => {
     const ns = lws.metadata.namespace;
     roots.push({
       kind: 'LeaderWorkerSet',
@@ -130,24 +194,35 @@ export function deriveWorkloads(
         lws.spec?.leaderWorkerTemplate?.leaderTemplate,
       desired: lws.spec?.replicas ?? 1,
       ready: lws.status?.readyReplicas ?? 0,
-      pods: objects.pods.filter(
+      pods: pods.filter(
         p =>
           p.metadata.namespace === ns &&
           p.metadata.labels?.['leaderworkerset.sigs.k8s.io/name'] ===
             lws.metadata.name,
       ),
     });
-  }
+  });
 
   const workloads: InferenceWorkload[] = [];
   for (const root of roots) {
-    const workload = toWorkload(root, objects, {
-      nodes,
-      eventsByObject,
-      entities,
-      ...options,
-    });
-    if (workload) workloads.push(workload);
+    try {
+      const workload = toWorkload(root, objects, {
+        nodes,
+        podViews,
+        eventsByObject,
+        entities,
+        ...options,
+      });
+      if (workload) workloads.push(workload);
+    } catch (error) {
+      onSkip(
+        identify(
+          root.kind,
+          root.object,
+          `could not be derived: ${messageOf(error)}`,
+        ),
+      );
+    }
   }
   return workloads;
 }
@@ -157,6 +232,7 @@ function toWorkload(
   objects: ClusterObjects,
   context: {
     nodes: Map<string, Json>;
+    podViews: Map<Json, WorkloadPod>;
     eventsByObject: Map<string, Json[]>;
     entities: EntityIndex;
     now: Date;
@@ -254,7 +330,7 @@ function toWorkload(
       replicas: root.desired,
       autoscaler,
     }),
-    pods: root.pods.map(p => toWorkloadPod(p, context.nodes)),
+    pods: root.pods.map(p => context.podViews.get(p)!),
     findings,
     updatedAt: context.now.toISOString(),
   };
@@ -421,18 +497,21 @@ function mergeLabels(primary: Json, secondary: Json): Json {
   };
 }
 
+/** Items by each of their keys; an item whose keys cannot be read is reported and left out. */
 function groupBy(
   items: Json[],
+  kind: string,
+  onSkip: SkipReporter,
   keys: (item: Json) => string[],
 ): Map<string, Json[]> {
   const map = new Map<string, Json[]>();
-  for (const item of items) {
+  eachIsolated(items, kind, onSkip, item => {
     for (const key of keys(item)) {
       const list = map.get(key);
       if (list) list.push(item);
       else map.set(key, [item]);
     }
-  }
+  });
   return map;
 }
 

@@ -1,0 +1,165 @@
+/**
+ * The derivation step of one cluster: workloads, GPU capacity and reservation labels from its cached objects, each
+ * object on its own. An object that makes a derivation throw is left out and reported, so it can never stop the
+ * figures of the others (or of other clusters).
+ */
+import {
+  ClusterCapacity,
+  InferenceWorkload,
+  SkippedObject,
+} from '@inference-platform/plugin-inference-common';
+import { deriveCapacity } from '../workloads/deriveCapacity';
+import {
+  ClusterObjects,
+  deriveWorkloads,
+  MetricsLookup,
+} from '../workloads/deriveWorkloads';
+import { EntityIndex } from '../workloads/entityIndex';
+import { TRACKED_RESOURCES } from './resources';
+
+type Json = Record<string, any>;
+
+/** Every cached object of one cluster, by tracked resource id. */
+export type ClusterSnapshot = ClusterObjects & {
+  nodepools: Json[];
+  [resourceId: string]: Json[] | string;
+};
+
+/** A workload carrying a reservation label, or matching a reservation's target, seen in a cluster. */
+export interface ObservedWorkload {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  reservationId?: string;
+}
+
+/** What the cluster's objects say, and which objects were left out. */
+export interface ClusterView {
+  workloads: InferenceWorkload[];
+  capacity: ClusterCapacity;
+  observed: ObservedWorkload[];
+  /** Objects left out of this derivation (one entry per object). */
+  skipped: SkippedObject[];
+}
+
+const RESERVATION_LABEL = 'inference-platform.io/reservation';
+
+const KIND_OF = new Map(TRACKED_RESOURCES.map(r => [r.id, r.kind]));
+
+function messageOf(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
+function identify(kind: string, item: unknown, reason: string): SkippedObject {
+  const meta = (item as Json | null)?.metadata;
+  return {
+    kind,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+    name: typeof meta?.name === 'string' ? meta.name : '(unnamed)',
+    reason,
+  };
+}
+
+/**
+ * Capacity from every object; when that throws, each object is tried alone, those that throw alone are left out and
+ * reported, and the rest is derived again. Throws only when the rest still fails (objects that fail together).
+ */
+function isolatedCapacity(
+  snapshot: ClusterSnapshot,
+  now: Date,
+  onSkip: (skipped: SkippedObject) => void,
+): ClusterCapacity {
+  try {
+    return deriveCapacity(snapshot.cluster, snapshot, now);
+  } catch {
+    const lists = Object.entries(snapshot).filter(
+      (entry): entry is [string, Json[]] => Array.isArray(entry[1]),
+    );
+    const empty = Object.fromEntries(lists.map(([id]) => [id, []]));
+    const rest: Record<string, Json[]> = {};
+    for (const [id, items] of lists) {
+      rest[id] = items.filter(item => {
+        try {
+          deriveCapacity(
+            snapshot.cluster,
+            { ...(empty as any), [id]: [item] },
+            now,
+          );
+          return true;
+        } catch (error) {
+          onSkip(
+            identify(
+              KIND_OF.get(id) ?? id,
+              item,
+              `left out of capacity: ${messageOf(error)}`,
+            ),
+          );
+          return false;
+        }
+      });
+    }
+    return deriveCapacity(
+      snapshot.cluster,
+      { ...snapshot, ...rest } as ClusterSnapshot,
+      now,
+    );
+  }
+}
+
+function observeReservations(
+  objects: ClusterObjects,
+  onSkip: (skipped: SkippedObject) => void,
+): ObservedWorkload[] {
+  const observed: ObservedWorkload[] = [];
+  const roots: Array<[string, Json[]]> = [
+    ['Deployment', objects.deployments],
+    ['StatefulSet', objects.statefulsets],
+    ['LeaderWorkerSet', objects.leaderworkersets],
+    ['InferenceService', objects.inferenceservices],
+  ];
+  for (const [kind, items] of roots) {
+    for (const item of items) {
+      try {
+        const reservationId = item.metadata.labels?.[RESERVATION_LABEL];
+        if (typeof reservationId !== 'string' || !reservationId) continue;
+        observed.push({
+          cluster: objects.cluster,
+          namespace: item.metadata.namespace,
+          kind,
+          name: item.metadata.name,
+          reservationId,
+        });
+      } catch (error) {
+        onSkip(identify(kind, item, `could not be read: ${messageOf(error)}`));
+      }
+    }
+  }
+  return observed;
+}
+
+/**
+ * Derives one cluster's view. Objects that throw are reported in `skipped` (once each, with the first reason) and
+ * left out; it throws only when capacity fails for objects that each pass alone.
+ */
+export function deriveClusterView(
+  snapshot: ClusterSnapshot,
+  entities: EntityIndex,
+  options: { now: Date; metrics?: MetricsLookup },
+): ClusterView {
+  const skipped = new Map<string, SkippedObject>();
+  const onSkip = (object: SkippedObject) => {
+    const key = `${object.kind}/${object.namespace ?? ''}/${object.name}`;
+    if (!skipped.has(key)) skipped.set(key, object);
+  };
+  const workloads = deriveWorkloads(snapshot, entities, {
+    now: options.now,
+    metrics: options.metrics,
+    onSkip,
+  });
+  const capacity = isolatedCapacity(snapshot, options.now, onSkip);
+  const observed = observeReservations(snapshot, onSkip);
+  return { workloads, capacity, observed, skipped: [...skipped.values()] };
+}
