@@ -3,6 +3,7 @@ import {
   SimulatorHandle,
   startSimulator,
 } from '@inference-platform/cluster-simulator';
+import { KubeConfig } from '@kubernetes/client-node';
 import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { DirectScrapeSource } from './DirectScrapeSource';
@@ -84,5 +85,47 @@ describe('DirectScrapeSource against the simulator', () => {
     expect(crashing.requests).toBe(0);
     expect(crashing.metrics.requestsPerSecond).toBeUndefined();
     expect(crashing.gpuUtilization).toBeLessThan(0.05);
+  });
+
+  it('warns once per cluster when its token may not use the pod proxy, instead of losing metrics silently', async () => {
+    // a service account with no role at all: the API server refuses pods/proxy with 403
+    const token = sim.createServiceAccountToken(
+      'gpu-us-east',
+      'inference-platform',
+      'no-proxy',
+    );
+    const logger = mockServices.logger.mock();
+    const refused = new DirectScrapeSource({
+      clusters: connectionsOf(sim).map(c => {
+        const kubeConfig = new KubeConfig();
+        kubeConfig.loadFromOptions({
+          clusters: [{ name: c.name, server: c.url, skipTLSVerify: true }],
+          users: [{ name: 'u', token }],
+          contexts: [{ name: c.name, cluster: c.name, user: 'u' }],
+          currentContext: c.name,
+        });
+        return { ...c, kubeConfig };
+      }),
+      pods: cluster =>
+        tracker
+          .clusterTrackers()
+          .find(c => c.name === cluster)!
+          .cache('pods')
+          .list(),
+      logger,
+      concurrency: 8,
+      timeoutMs: 5000,
+      now: () => now,
+    });
+    await refused.collect(tracker.workloads());
+    await refused.collect(tracker.workloads());
+    const warnings = logger.warn.mock.calls
+      .map(([message]) => String(message))
+      .filter(message => message.startsWith('gpu-us-east refused'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /gpu-us-east refused the metrics scrape through the pod proxy \(403\): grant get on pods\/proxy/,
+      ),
+    ]);
   });
 });

@@ -49,6 +49,8 @@ export function metricsPort(pod: Json): number | undefined {
 export class DirectScrapeSource implements MetricsSource {
   readonly name = 'direct';
   private readonly previous = new Map<string, PodSnapshot>();
+  /** Clusters whose API server refused the pod proxy, so the warning is said once, not per pod and interval. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly args: {
@@ -218,8 +220,18 @@ export class DirectScrapeSource implements MetricsSource {
       });
       if (!response.ok) {
         await response.text().catch(() => undefined);
+        if (response.status === 401 || response.status === 403) {
+          // a role without pods/proxy get: metrics would silently go missing while the cluster looks synced
+          if (!this.refused.has(connection.name)) {
+            this.refused.add(connection.name);
+            this.args.logger.warn(
+              `${connection.name} refused the metrics scrape through the pod proxy (${response.status}): grant get on pods/proxy (deploy/kubernetes/rbac/reader.yaml) or use inference.metrics.source prometheus`,
+            );
+          }
+        }
         return undefined;
       }
+      this.refused.delete(connection.name);
       return await response.text();
     } catch (error) {
       this.args.logger.debug(
