@@ -22,14 +22,17 @@ function StateIcon(props: { cluster: ClusterStatus; children: string }) {
     case 'syncing':
       return <StatusPending>{props.children}</StatusPending>;
     case 'stale':
+    case 'degraded':
       return <StatusWarning>{props.children}</StatusWarning>;
     default:
       return <StatusError>{props.children}</StatusError>;
   }
 }
 
-/** Describes a cluster's state in words, including since when its data is old. */
+/** Describes a cluster's state in words, including since when its data is old or what its figures leave out. */
 export function clusterStateText(cluster: ClusterStatus): string {
+  if (cluster.state === 'degraded' && cluster.degradedReason)
+    return `${cluster.name}: degraded, ${cluster.degradedReason}`;
   if (!isOutdated(cluster)) return `${cluster.name}: ${cluster.state}`;
   return `${cluster.name}: ${cluster.state}, last synced ${formatAge(
     cluster.lastSyncedAt,
@@ -38,7 +41,8 @@ export function clusterStateText(cluster: ClusterStatus): string {
 
 /**
  * The watch state of each cluster a page's data comes from. Stale and unreachable clusters are spelled out with
- * their last sync and error, so old numbers are never mistaken for current ones.
+ * their last sync and error, so old numbers are never mistaken for current ones; degraded ones with what their
+ * figures leave out.
  */
 export function ClusterStates(props: { clusters: ClusterStatus[] }) {
   if (props.clusters.length === 0) return null;

@@ -9,6 +9,8 @@ interface PoolRow {
   id: string;
   cluster: string;
   state: string;
+  /** Objects of the cluster left out of its figures. */
+  skipped: number;
   pool: string;
   gpuType: string;
   nodes: number;
@@ -18,15 +20,25 @@ interface PoolRow {
   growthRoom?: number;
 }
 
+function stateText(row: PoolRow): string {
+  if (row.state === 'stale' || row.state === 'unreachable')
+    return `${row.state} – numbers may be outdated`;
+  if (row.state === 'degraded') {
+    return row.skipped > 0
+      ? `degraded – ${row.skipped} object${
+          row.skipped === 1 ? '' : 's'
+        } left out`
+      : 'degraded – figures from the last derivation that worked';
+  }
+  return row.state;
+}
+
 const columns: TableColumn<PoolRow>[] = [
   { title: 'Cluster', field: 'cluster', cellStyle: NO_WRAP },
   {
     title: 'State',
     field: 'state',
-    render: row =>
-      row.state === 'stale' || row.state === 'unreachable'
-        ? `${row.state} – numbers may be outdated`
-        : row.state,
+    render: row => stateText(row),
   },
   { title: 'Pool', field: 'pool', cellStyle: NO_WRAP },
   { title: 'GPU type', field: 'gpuType', cellStyle: NO_WRAP },
@@ -48,12 +60,12 @@ export function ClusterCapacityTable(props: {
   capacity: ClusterCapacity[];
 }) {
   const data: PoolRow[] = props.capacity.flatMap(capacity => {
-    const state =
-      props.clusters.find(c => c.name === capacity.cluster)?.state ?? 'unknown';
+    const status = props.clusters.find(c => c.name === capacity.cluster);
     return capacity.pools.map(pool => ({
       id: `${capacity.cluster}/${pool.pool}/${pool.gpuType}`,
       cluster: capacity.cluster,
-      state,
+      state: status?.state ?? 'unknown',
+      skipped: status?.skippedObjects?.length ?? 0,
       ...pool,
     }));
   });

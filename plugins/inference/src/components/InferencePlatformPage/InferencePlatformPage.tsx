@@ -17,6 +17,7 @@ import { CapacityChart, QuotaChart } from './PlatformCharts';
 import { PlatformTotals } from './PlatformTotals';
 import { PolicyViolationsTable } from './PolicyViolationsTable';
 import { QuotaUseTable } from './QuotaUseTable';
+import { SkippedObjectsTable } from './SkippedObjectsTable';
 import { WorkloadFindingsTable } from './WorkloadFindingsTable';
 
 function usePlatformData() {
@@ -72,6 +73,11 @@ export function InferencePlatformPage() {
             capacity={overview.capacity}
           />
         </Grid>
+        {overview.clusters.some(c => c.skippedObjects?.length) && (
+          <Grid item xs={12}>
+            <SkippedObjectsTable clusters={overview.clusters} />
+          </Grid>
+        )}
         <Grid item xs={12} md={6}>
           <InfoCard title="Quota per team">
             <QuotaChart quotas={overview.quotas} />
