@@ -16,7 +16,11 @@ import { PrometheusSource } from './metrics/PrometheusSource';
 import { UsageSampler } from './metrics/UsageSampler';
 import { readInferenceOptions } from './options';
 import { Access } from './service/access';
-import { createEntityLookup, loadEntityIndex } from './service/catalogLink';
+import {
+  createEntityLookup,
+  createGroupLookup,
+  loadEntityIndex,
+} from './service/catalogLink';
 import {
   reconcileReservations,
   settleReservations,
@@ -212,6 +216,7 @@ export const inferencePlugin = createBackendPlugin({
             options,
             databaseClient:
               config.getOptionalString('backend.database.client') ?? 'unknown',
+            groupExists: createGroupLookup(deps.catalog, deps.auth),
           }),
         );
       },

@@ -13,6 +13,7 @@ export * from './catalog';
 export * from './cuda';
 export * from './planner';
 export * from './quota/quota';
+export * from './quota/quotaLines';
 export * from './cost/cost';
 export * from './capacity/capacity';
 export * from './kubernetes';

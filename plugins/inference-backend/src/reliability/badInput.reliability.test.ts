@@ -148,7 +148,7 @@ function encodeSegment(value: string): string {
 
 // ---------------------------------------------------------------- routes
 
-type Method = 'get' | 'put' | 'post';
+type Method = 'get' | 'put' | 'post' | 'delete';
 
 interface FuzzRoute {
   method: Method;
@@ -214,6 +214,21 @@ const ROUTES: Record<string, FuzzRoute> = {
     query: {},
     body: { limit: 8, reason: 'fuzz' },
     statuses: [200],
+    // a spec-valid line the catalog and the GPU catalog do not know
+    handlerRejects: new RegExp(
+      `${NUL_REFUSED.source}|^owner must be a Group of the catalog, not a |^owner \\S+ is not a Group of the catalog$|^gpuType \\S+ is not a GPU type of the GPU catalog or of a tracked pool`,
+    ),
+  },
+  RemoveQuota: {
+    method: 'delete',
+    path: '/quotas/{owner}/{gpuType}',
+    // a line nobody has: ml-chat's quota stays for the other routes
+    params: {
+      owner: encodeURIComponent('group:default/ml-fuzz'),
+      gpuType: H100,
+    },
+    query: { force: 'true', reason: 'fuzz' },
+    statuses: [200, 404, 409],
     handlerRejects: NUL_REFUSED,
   },
   GetQuotaAudit: {
@@ -438,6 +453,8 @@ const FIELD_VIOLATIONS: Record<string, fc.Arbitrary<unknown>> = {
     fc.constant('c'.repeat(257)),
     fc.constantFrom('a.b', 'a=b', 'e30='),
   ),
+  'query.force': fc.oneof(breaksPattern, fc.constantFrom('TRUE', 'yes', '1')),
+  'query.reason': fc.integer({ min: 1001, max: 3000 }).map(n => 'r'.repeat(n)),
   'query.granularity': fc.oneof(
     breaksPattern,
     fc.constantFrom('minute', 'DAY'),
@@ -646,6 +663,12 @@ describe('bad input', () => {
           mockServices.database.factory({ knex }),
           catalogServiceMock.factory({
             entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Group',
+                metadata: { name: 'ml-chat', namespace: 'default' },
+                spec: { type: 'team', children: [] },
+              },
               {
                 apiVersion: 'backstage.io/v1alpha1',
                 kind: 'Component',

@@ -48,6 +48,13 @@ const SEARCH = 'group:default/ml-search';
 const H100 = 'NVIDIA-H100-80GB-HBM3';
 const BASE = '/api/inference';
 const NO_SUCH_RESERVATION = '00000000-0000-4000-8000-000000000000';
+/** The teams as catalog Groups: quota lines may only name Groups of the catalog. */
+const GROUP_ENTITIES = [CHAT, SEARCH].map(ref => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: ref.split('/')[1], namespace: 'default' },
+  spec: { type: 'team', children: [] },
+}));
 
 const groups: Record<string, string[]> = {
   [ADMIN]: ['group:default/platform-team'],
@@ -99,6 +106,11 @@ const SAMPLES: Record<string, Sample> = {
   UpdateQuota: {
     params: { owner: CHAT, gpuType: H100 },
     body: { limit: 8 },
+    permission: 'inference.quota.update',
+  },
+  // a line nobody has: the sample must not take ml-chat's quota away from the other samples
+  RemoveQuota: {
+    params: { owner: SEARCH, gpuType: 'NVIDIA-L4' },
     permission: 'inference.quota.update',
   },
   GetQuotaAudit: {
@@ -192,6 +204,7 @@ describe('security', () => {
           }),
           catalogServiceMock.factory({
             entities: [
+              ...GROUP_ENTITIES,
               {
                 apiVersion: 'backstage.io/v1alpha1',
                 kind: 'Component',
@@ -472,6 +485,7 @@ describe('security', () => {
       expect(writeOps.map(op => op.operationId).sort()).toEqual([
         'CreateReservation',
         'ReleaseReservation',
+        'RemoveQuota',
         'UpdateQuota',
       ]);
     });
@@ -484,7 +498,7 @@ describe('security', () => {
     const serviceRefusal = (subject: string) =>
       new RegExp(`^${subject} is a service .*inference\\.servicePrincipals`);
 
-    it.each(['CreateReservation', 'UpdateQuota'])(
+    it.each(['CreateReservation', 'UpdateQuota', 'RemoveQuota'])(
       '%s refuses a service principal that inference.servicePrincipals grants nothing',
       async operationId => {
         const subject = `external:ungranted-${operationId}`;
@@ -599,6 +613,7 @@ describe('security', () => {
         ['put', `/quotas/${encodeURIComponent(CHAT)}/${H100}`, { limit: 99 }],
         ['post', '/reservations', { owner: CHAT, gpuType: H100, gpus: 1 }],
         ['post', `/reservations/${NO_SUCH_RESERVATION}/release`, undefined],
+        ['delete', `/quotas/${encodeURIComponent(CHAT)}/${H100}`, undefined],
       ] as const;
 
       it('reads, but may not reserve, release or change a quota', async () => {
@@ -828,7 +843,7 @@ describe('security', () => {
             deps: {},
             factory: () => scheduler,
           }),
-          catalogServiceMock.factory({ entities: [] }),
+          catalogServiceMock.factory({ entities: GROUP_ENTITIES }),
           mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         ],
       });

@@ -368,6 +368,8 @@ export const spec = {
     '/quotas': {
       get: {
         operationId: 'ListQuotas',
+        description:
+          "Quota lines per owner and GPU type: limit, used (at autoscaler ceiling), reserved, headroom, and exceedsCapacity ({ capacity, limit }) when the limit is above what the fleet's pools of that GPU type can hold.",
         parameters: [
           {
             name: 'owner',
@@ -394,7 +396,7 @@ export const spec = {
       put: {
         operationId: 'UpdateQuota',
         description:
-          "Sets an owner's GPU limit for one GPU type. Needs inference.quota.update.",
+          "Sets an owner's GPU limit for one GPU type. Needs inference.quota.update. The owner must be a Group of the catalog and the GPU type one of the GPU catalog or of a tracked pool (MIG profiles as <product>-MIG-<profile>); otherwise a 400 names the field.",
         parameters: [
           {
             $ref: '#/components/parameters/ownerRef',
@@ -424,6 +426,59 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
+          },
+        },
+      },
+      delete: {
+        operationId: 'RemoveQuota',
+        description:
+          "Removes an owner's quota line for one GPU type (any line, also one whose owner or GPU type is not valid), with the removal in the line's audit log (new limit null). Needs inference.quota.update. 409 while GPUs of the line are held (charged to running workloads or by pending reservations), naming them, unless force=true: then what runs keeps running without a quota and new reservations of the line are refused. 404 when there is no such line.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/ownerRef',
+          },
+          {
+            $ref: '#/components/parameters/gpuType',
+          },
+          {
+            name: 'force',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['true', 'false'],
+            },
+          },
+          {
+            name: 'reason',
+            in: 'query',
+            description: 'Why, for the audit log.',
+            schema: {
+              type: 'string',
+              maxLength: 1000,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
             $ref: '#/components/responses/Error',
           },
           '429': {

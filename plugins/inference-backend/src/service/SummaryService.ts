@@ -4,6 +4,7 @@ import {
   ClusterStatus,
   computeQuotaStandings,
   EntityInferenceSummary,
+  flagQuotasAboveCapacity,
   Finding,
   HeadroomVerdict,
   InferenceWorkload,
@@ -118,9 +119,14 @@ export class SummaryService {
           state: r.status,
         })),
     });
-    return filter?.owner
+    const lines = filter?.owner
       ? standings.filter(s => s.owner === filter.owner)
       : standings;
+    // a limit above what the fleet's pools of its GPU type can hold is flagged (quotaLines.ts)
+    return flagQuotasAboveCapacity(lines, {
+      capacity: this.deps.tracker.capacity(),
+      clusters: this.deps.tracker.clusterStatuses().length,
+    });
   }
 
   async entitySummary(

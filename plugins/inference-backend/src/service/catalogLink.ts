@@ -15,7 +15,7 @@ const FIELDS = [
 ];
 
 /**
- * Reads the catalog entities that link to workloads (kubernetes-id) or stand for clusters, and the Groups whose
+ * Reads the catalog entities that link to workloads (kubernetes-id) or stand for clusters, the Systems, and the Groups whose
  * annotations grant namespaces, so entities only claim workloads where their owner may deploy.
  */
 export async function loadEntityIndex(
@@ -41,6 +41,8 @@ export async function loadEntityIndex(
           'metadata.annotations.inference-platform.io/namespaces':
             CATALOG_FILTER_EXISTS,
         },
+        // Systems, for the owner their summary names
+        { kind: 'system' },
       ],
       fields: FIELDS,
     },
@@ -67,5 +69,33 @@ export function createEntityLookup(
     });
     if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
     return Boolean(entity);
+  };
+}
+
+/** Whether an entity ref names a Group of the catalog. */
+export type GroupExists = (groupRef: string) => Promise<boolean>;
+
+/**
+ * Looks Groups up in the catalog for the quota routes: a Group found is remembered for a minute, a miss for five
+ * seconds (so a Group just added to the catalog can get a quota right away).
+ */
+export function createGroupLookup(
+  catalog: CatalogService,
+  auth: AuthService,
+): GroupExists {
+  const cache = new Map<string, { exists: boolean; until: number }>();
+  return async groupRef => {
+    const hit = cache.get(groupRef);
+    if (hit && hit.until > Date.now()) return hit.exists;
+    const entity = await catalog.getEntityByRef(groupRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    const exists = entity?.kind.toLowerCase() === 'group';
+    cache.set(groupRef, {
+      exists,
+      until: Date.now() + (exists ? 60_000 : 5_000),
+    });
+    if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+    return exists;
   };
 }

@@ -19,6 +19,8 @@ const SEARCH_USER = 'user:default/eli.novak';
 const NOBODY = 'user:default/nobody';
 const CHAT = 'group:default/ml-chat';
 const H100 = 'NVIDIA-H100-80GB-HBM3';
+const GUEST = 'user:default/guest';
+const TYPO = 'NVIDIA-H200-TYPO';
 
 const groups: Record<string, string[]> = {
   [ADMIN]: ['group:default/platform-team'],
@@ -73,7 +75,11 @@ describe('inference REST API', () => {
               database: { client: 'better-sqlite3', connection: ':memory:' },
             },
             inference: {
-              quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+              quotas: [
+                { owner: 'ml-chat', gpuType: H100, limit: 8 },
+                // written before lines were checked: a user and a GPU type that does not exist
+                { owner: GUEST, gpuType: TYPO, limit: 4 },
+              ],
               metrics: { enabled: false },
               servicePrincipals: [
                 { subject: CI_BOT, actForAnyTeam: true },
@@ -85,6 +91,18 @@ describe('inference REST API', () => {
         }),
         catalogServiceMock.factory({
           entities: [
+            ...['ml-chat', 'ml-search', 'platform-team'].map(name => ({
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Group',
+              metadata: { name, namespace: 'default' },
+              spec: { type: 'team', children: [] },
+            })),
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'User',
+              metadata: { name: 'guest', namespace: 'default' },
+              spec: {},
+            },
             {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
@@ -132,6 +150,11 @@ describe('inference REST API', () => {
     [
       'get',
       `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}/audit`,
+      undefined,
+    ],
+    [
+      'delete',
+      `/api/inference/quotas/${encodeURIComponent(CHAT)}/${H100}`,
       undefined,
     ],
     ['get', '/api/inference/reservations', undefined],
@@ -215,7 +238,7 @@ describe('inference REST API', () => {
       [8, 12, ADMIN],
     ]);
     const quotas = await request(server)
-      .get('/api/inference/quotas')
+      .get(`/api/inference/quotas?owner=${encodeURIComponent(CHAT)}`)
       .set('Authorization', as(CHAT_USER));
     expect(quotas.body.items).toEqual([
       expect.objectContaining({
@@ -227,6 +250,138 @@ describe('inference REST API', () => {
         headroom: 12,
       }),
     ]);
+  });
+
+  describe('quota lines name a catalog Group and a known GPU type', () => {
+    const put = (server: any, owner: string, gpuType: string, limit = 4) =>
+      request(server)
+        .put(`/api/inference/quotas/${encodeURIComponent(owner)}/${gpuType}`)
+        .set('Authorization', as(ADMIN))
+        .send({ limit });
+    const remove = (server: any, owner: string, gpuType: string, query = '') =>
+      request(server)
+        .delete(
+          `/api/inference/quotas/${encodeURIComponent(
+            owner,
+          )}/${gpuType}${query}`,
+        )
+        .set('Authorization', as(ADMIN));
+
+    it.each([
+      [
+        'a GPU type neither the catalog nor a pool knows',
+        CHAT,
+        TYPO,
+        `gpuType ${TYPO} is not a GPU type of the GPU catalog or of a tracked pool`,
+      ],
+      [
+        'a GPU type under another name than its label',
+        CHAT,
+        'h100-80gb-sxm',
+        `gpuType h100-80gb-sxm is not a GPU type of the GPU catalog or of a tracked pool; did you mean ${H100}?`,
+      ],
+      [
+        'a group the catalog does not have',
+        'group:default/no-such-team',
+        H100,
+        'owner group:default/no-such-team is not a Group of the catalog',
+      ],
+      [
+        'a user',
+        GUEST,
+        H100,
+        `owner must be a Group of the catalog, not a user: ${GUEST}`,
+      ],
+    ])(
+      'refuses %s with a 400 naming the field',
+      async (_what, owner, gpuType, message) => {
+        const server = await startBackend();
+        const res = await put(server, owner, gpuType);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual({ name: 'InputError', message });
+        const lines = await request(server)
+          .get(`/api/inference/quotas?owner=${encodeURIComponent(owner)}`)
+          .set('Authorization', as(ADMIN));
+        expect(
+          lines.body.items.filter((l: any) => l.gpuType === gpuType),
+        ).toEqual([]);
+      },
+    );
+
+    it('accepts a MIG profile of the catalog', async () => {
+      const server = await startBackend();
+      const res = await put(server, CHAT, 'NVIDIA-A100-SXM4-80GB-MIG-1g.10gb');
+      expect(res.status).toBe(200);
+    });
+
+    it('keeps a line written before the checks visible, and lets the platform team remove it, audited', async () => {
+      const server = await startBackend();
+      const listed = await request(server)
+        .get('/api/inference/quotas')
+        .set('Authorization', as(CHAT_USER));
+      expect(listed.body.items).toContainEqual(
+        expect.objectContaining({ owner: GUEST, gpuType: TYPO, limit: 4 }),
+      );
+
+      const refused = await request(server)
+        .delete(`/api/inference/quotas/${encodeURIComponent(GUEST)}/${TYPO}`)
+        .set('Authorization', as(CHAT_USER));
+      expect(refused.status).toBe(403);
+
+      const removed = await remove(server, GUEST, TYPO, '?reason=typo');
+      expect(removed.status).toBe(200);
+      expect(removed.body).toEqual({
+        ownerRef: GUEST,
+        gpuType: TYPO,
+        previousLimit: 4,
+        removedBy: ADMIN,
+        removedAt: expect.any(String),
+      });
+      const after = await request(server)
+        .get('/api/inference/quotas')
+        .set('Authorization', as(CHAT_USER));
+      expect(after.body.items.filter((l: any) => l.owner === GUEST)).toEqual(
+        [],
+      );
+      const audit = await request(server)
+        .get(`/api/inference/quotas/${encodeURIComponent(GUEST)}/${TYPO}/audit`)
+        .set('Authorization', as(CHAT_USER));
+      expect(
+        audit.body.items.map((a: any) => [
+          a.previousLimit,
+          a.newLimit,
+          a.changedBy,
+          a.reason,
+        ]),
+      ).toEqual([
+        [null, 4, 'app-config', 'seeded from inference.quotas'],
+        [4, null, ADMIN, 'typo'],
+      ]);
+      expect((await remove(server, GUEST, TYPO)).status).toBe(404);
+    });
+
+    it('refuses to remove a line while a reservation holds GPUs of it, unless force=true', async () => {
+      const server = await startBackend();
+      const reserved = await request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', as(CHAT_USER))
+        .send({ owner: CHAT, gpuType: H100, gpus: 2 });
+      expect(reserved.status).toBe(201);
+
+      const held = await remove(server, CHAT, H100);
+      expect(held.status).toBe(409);
+      expect(held.body.error.message).toBe(
+        `${CHAT} holds 2 x ${H100} on this quota (0 charged to running workloads, 2 by pending reservations): remove the line once they are gone, or with force=true (what runs keeps running without a quota; new reservations are refused)`,
+      );
+      const forced = await remove(server, CHAT, H100, '?force=true');
+      expect(forced.status).toBe(200);
+      const again = await request(server)
+        .post('/api/inference/reservations')
+        .set('Authorization', as(CHAT_USER))
+        .send({ owner: CHAT, gpuType: H100, gpus: 1 });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(/has no GPU quota/);
+    });
   });
 
   it.each([

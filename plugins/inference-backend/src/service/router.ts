@@ -1,7 +1,10 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  gpuTypeRefusal,
+  knownGpuTypes,
   inferenceQuotaReadPermission,
   inferenceQuotaUpdatePermission,
   inferenceReservationCreatePermission,
@@ -17,6 +20,7 @@ import { InferenceOptions } from '../options';
 import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
+import { GroupExists } from './catalogLink';
 import { publicClusterError } from './clusterErrors';
 import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
@@ -39,6 +43,8 @@ export interface RouterOptions {
   summaries: SummaryService;
   options: InferenceOptions;
   databaseClient: string;
+  /** Catalog lookup of owner Groups, for quota lines. */
+  groupExists: GroupExists;
 }
 
 /** What /health answers: {@link InferenceHealthResponse} with the database engine and migration for admins only. */
@@ -161,15 +167,14 @@ export async function createRouter(
   router.get('/workloads', async (req, res) => {
     await readCaller(req);
     const { cluster, owner, gpuType, health } = req.query;
-    const items = tracker
-      .workloads()
-      .filter(
-        w =>
-          (!cluster || w.cluster === cluster) &&
-          (!owner || w.owner === owner) &&
-          (!gpuType || w.gpuType === gpuType) &&
-          (!health || healthOf(w) === health),
-      );
+    // with the SLO and quota findings, so the governance page counts what the entity pages show
+    const items = (await summaries.workloads()).filter(
+      w =>
+        (!cluster || w.cluster === cluster) &&
+        (!owner || w.owner === owner) &&
+        (!gpuType || w.gpuType === gpuType) &&
+        (!health || healthOf(w) === health),
+    );
     res.json({ items } as any);
   });
 
@@ -191,12 +196,28 @@ export async function createRouter(
     res.json({ items } as any);
   });
 
+  /** A new or changed quota line must name a catalog Group and a GPU type the catalog or a pool knows. */
+  const checkQuotaLine = async (owner: string, gpuType: string) => {
+    const { kind } = parseEntityRef(owner);
+    if (kind.toLowerCase() !== 'group') {
+      throw new InputError(
+        `owner must be a Group of the catalog, not a ${kind.toLowerCase()}: ${owner}`,
+      );
+    }
+    const refusal = gpuTypeRefusal(gpuType, knownGpuTypes(tracker.capacity()));
+    if (refusal) throw new InputError(refusal);
+    if (!(await deps.groupExists(owner))) {
+      throw new InputError(`owner ${owner} is not a Group of the catalog`);
+    }
+  };
+
   router.put('/quotas/:owner/:gpuType', async (req, res) => {
     const credentials = await writeCaller(
       req,
       res,
       inferenceQuotaUpdatePermission,
     );
+    await checkQuotaLine(req.params.owner, req.params.gpuType);
     const quota = await store.quotas.setQuota({
       ownerRef: req.params.owner,
       gpuType: req.params.gpuType,
@@ -206,6 +227,49 @@ export async function createRouter(
     });
     summaries.ledgerChanged();
     res.json({ ...quota, updatedAt: quota.updatedAt.toISOString() } as any);
+  });
+
+  // any line may be removed, also one written before lines were checked
+  router.delete('/quotas/:owner/:gpuType', async (req, res) => {
+    const credentials = await writeCaller(
+      req,
+      res,
+      inferenceQuotaUpdatePermission,
+    );
+    const { owner, gpuType } = req.params;
+    // PostgreSQL cannot store NUL in text; the body of other writes is checked by refuseNul
+    if (req.query.reason?.includes('\u0000')) {
+      throw new InputError(
+        'reason must not contain the NUL character (\\u0000)',
+      );
+    }
+    const removedBy = access.principalRef(credentials);
+    const removedAt = new Date();
+    const removed = await store.quotas.removeQuota(
+      {
+        ownerRef: owner,
+        gpuType,
+        changedBy: removedBy,
+        reason: req.query.reason,
+        force: req.query.force === 'true',
+        now: removedAt,
+      },
+      tracker.liveUsage,
+    );
+    if (!removed) {
+      throw new NotFoundError(`${owner} has no quota line for ${gpuType}`);
+    }
+    summaries.ledgerChanged();
+    deps.logger.info(
+      `Quota line ${owner} x ${gpuType} (limit ${removed.limit}) removed by ${removedBy}`,
+    );
+    res.json({
+      ownerRef: owner,
+      gpuType,
+      previousLimit: removed.limit,
+      removedBy,
+      removedAt: removedAt.toISOString(),
+    } as any);
   });
 
   router.get('/quotas/:owner/:gpuType/audit', async (req, res) => {

@@ -93,6 +93,11 @@ export interface QuotaStanding {
   /** limit − used − reserved (negative when over; undefined without a limit). */
   headroom?: number;
   overLimit: boolean;
+  /**
+   * Set when the limit is above what the fleet's pools of this GPU type can ever hold (their GPUs plus the growth
+   * room of limited Karpenter pools): the quota promises GPUs that do not exist.
+   */
+  exceedsCapacity?: { capacity: number; limit: number };
   /** Charge per workload, for the breakdown. */
   workloads: Array<{ id: string; charge: number }>;
 }

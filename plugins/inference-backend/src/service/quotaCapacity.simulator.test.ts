@@ -1,0 +1,102 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  SimulatorHandle,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
+import { QuotaStanding } from '@inference-platform/plugin-inference-common';
+import request from 'supertest';
+import { eventually } from '../__testUtils__/simulatedFleet';
+import { inferencePlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const A100 = 'NVIDIA-A100-SXM4-80GB';
+const BATCH = 'group:default/ml-batch';
+const SEARCH = 'group:default/ml-search';
+
+/** ml-batch's A100 quota of 16 on a fleet with one node of 8 A100s: the quota promises GPUs that do not exist. */
+describe('quota lines above the fleet’s capacity', () => {
+  let sim: SimulatorHandle;
+  let server: any;
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: {
+        name: 'quota-capacity',
+        clusters: [
+          {
+            name: 'gpu-batch',
+            systemWorkloads: false,
+            dcgmExporter: false,
+            nodePools: [
+              {
+                name: 'a100-pool',
+                gpu: A100,
+                instanceType: 'p4de.24xlarge',
+                nodes: 1,
+              },
+            ],
+            namespaces: [{ name: 'ml-batch', team: 'ml-batch' }],
+          },
+        ],
+      },
+      controlPort: false,
+      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
+    });
+    const backend = await startTestBackend({
+      features: [
+        inferencePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
+            inference: {
+              quotas: [
+                { owner: 'ml-batch', gpuType: A100, limit: 16 },
+                { owner: 'ml-search', gpuType: A100, limit: 8 },
+              ],
+              metrics: { enabled: false },
+              clusters: sim.clusters.map(c => ({
+                name: c.name,
+                url: c.httpUrl,
+                serviceAccountToken: c.token,
+              })),
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    server = backend.server;
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  const quotas = async (): Promise<QuotaStanding[]> => {
+    const res = await request(server)
+      .get('/api/inference/quotas')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    return res.body.items;
+  };
+
+  it('flags the line whose limit the pools cannot hold, with both numbers, and not the one they can', async () => {
+    const lines = await eventually(async () => {
+      const items = await quotas();
+      expect(items.find(q => q.owner === BATCH)?.exceedsCapacity).toBeDefined();
+      return items;
+    });
+    expect(lines.map(q => [q.owner, q.gpuType, q.exceedsCapacity])).toEqual([
+      [BATCH, A100, { capacity: 8, limit: 16 }],
+      [SEARCH, A100, undefined],
+    ]);
+  });
+});

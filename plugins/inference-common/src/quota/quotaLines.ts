@@ -1,0 +1,95 @@
+import type { ClusterCapacity } from '../api';
+import { listGpuTypes, resolveGpuType } from '../catalog';
+import type { QuotaStanding } from './quota';
+
+/**
+ * The GPU types a quota line may name: those the fleet's pools have (as GPU Feature Discovery labels them, MIG
+ * profiles as `<product>-MIG-<profile>`), then the other types of the GPU catalog.
+ *
+ * @public
+ */
+export interface KnownGpuTypes {
+  /** Types of the tracked pools, sorted. */
+  inFleet: string[];
+  /** Types of the GPU catalog no pool has yet, sorted. */
+  inCatalog: string[];
+}
+
+let catalogKeys: string[] | undefined;
+
+/**
+ * Lists the GPU types a quota line may name, from the pools of the tracked clusters and the GPU catalog.
+ *
+ * @public
+ */
+export function knownGpuTypes(
+  capacity: readonly ClusterCapacity[],
+): KnownGpuTypes {
+  catalogKeys ??= [...new Set(listGpuTypes().map(t => t.key))].sort();
+  const inFleet = [
+    ...new Set(capacity.flatMap(c => c.pools.map(p => p.gpuType))),
+  ].sort();
+  const fleet = new Set(inFleet);
+  return { inFleet, inCatalog: catalogKeys.filter(k => !fleet.has(k)) };
+}
+
+/**
+ * Why a quota line may not name this GPU type, or undefined when it may: the message names the field and, for a
+ * type the catalog knows under another name (an id, an alias, other case), the name to use.
+ *
+ * @public
+ */
+export function gpuTypeRefusal(
+  gpuType: string,
+  known: KnownGpuTypes,
+): string | undefined {
+  if (known.inFleet.includes(gpuType) || known.inCatalog.includes(gpuType)) {
+    return undefined;
+  }
+  const canonical = resolveGpuType(gpuType)?.key;
+  return `gpuType ${gpuType} is not a GPU type of the GPU catalog or of a tracked pool${
+    canonical && canonical !== gpuType ? `; did you mean ${canonical}?` : ''
+  }`;
+}
+
+/**
+ * GPUs each GPU type can ever have in the fleet: the GPUs of its pools plus the growth room of pools with a limit
+ * (a Karpenter pool without a GPU limit counts only the nodes it has).
+ *
+ * @public
+ */
+export function fleetCapacityByGpuType(
+  capacity: readonly ClusterCapacity[],
+): Map<string, number> {
+  const byType = new Map<string, number>();
+  for (const pool of capacity.flatMap(c => c.pools)) {
+    byType.set(
+      pool.gpuType,
+      (byType.get(pool.gpuType) ?? 0) +
+        pool.allocatable +
+        (pool.growthRoom ?? 0),
+    );
+  }
+  return byType;
+}
+
+/**
+ * Marks the quota lines whose limit is above the fleet's capacity for their GPU type (`exceedsCapacity`). Without
+ * the capacity of every tracked cluster (one has not been listed yet) nothing is marked: a missing pool would look
+ * like a missing GPU.
+ *
+ * @public
+ */
+export function flagQuotasAboveCapacity(
+  standings: QuotaStanding[],
+  fleet: { capacity: readonly ClusterCapacity[]; clusters: number },
+): QuotaStanding[] {
+  if (fleet.capacity.length < fleet.clusters) return standings;
+  const capacityOf = fleetCapacityByGpuType(fleet.capacity);
+  return standings.map(standing => {
+    const capacity = capacityOf.get(standing.gpuType) ?? 0;
+    return standing.limit !== undefined && standing.limit > capacity
+      ? { ...standing, exceedsCapacity: { capacity, limit: standing.limit } }
+      : standing;
+  });
+}
