@@ -257,5 +257,6 @@ function snapshot(cluster: ClusterTracker): ClusterSnapshot {
     inferenceservices: list('inferenceservices'),
     leaderworkersets: list('leaderworkersets'),
     nodepools: list('nodepools'),
+    resourcequotas: list('resourcequotas'),
   };
 }

@@ -33,12 +33,15 @@ export class ObjectCache<T extends KubeObject = any>
       const key = keyOf(object);
       const skipped = skippedOf(object);
       if (skipped) {
+        this.objects.delete(key);
         this.skippedObjects.set(key, skipped);
-        if (previous.get(key)?.reason !== skipped.reason)
-          this.onSkipped(skipped);
       } else {
+        this.skippedObjects.delete(key);
         this.objects.set(key, object);
       }
+    }
+    for (const [key, skipped] of this.skippedObjects) {
+      if (previous.get(key)?.reason !== skipped.reason) this.onSkipped(skipped);
     }
     this.changed();
   }

@@ -104,11 +104,12 @@ function eachIsolated<T>(
  * `onSkip` and left out, never the cluster.
  */
 export function deriveWorkloads(
-  objects: ClusterObjects,
+  cached: ClusterObjects,
   entities: EntityIndex,
   options: DeriveWorkloadsOptions,
 ): InferenceWorkload[] {
   const onSkip: SkipReporter = options.onSkip ?? (() => {});
+  const objects = withReadableIdentity(cached, onSkip);
   const nodes = new Map<string, Json>();
   eachIsolated(objects.nodes, 'Node', onSkip, n => {
     nodes.set(n.metadata.name, n);
@@ -148,6 +149,21 @@ export function deriveWorkloads(
     onSkip,
     i => [`${i.metadata.namespace}/${i.metadata.name}`],
   );
+
+  // every workload looks through every autoscaler: one that cannot be read is left out, not the workloads
+  const usable: ClusterObjects = {
+    ...objects,
+    scaledobjects: readableAutoscalers(
+      objects.scaledobjects,
+      'ScaledObject',
+      onSkip,
+    ),
+    horizontalpodautoscalers: readableAutoscalers(
+      objects.horizontalpodautoscalers,
+      'HorizontalPodAutoscaler',
+      onSkip,
+    ),
+  };
 
   const roots: Root[] = [];
   eachIsolated(objects.deployments, 'Deployment', onSkip, deployment => {
@@ -206,7 +222,7 @@ export function deriveWorkloads(
   const workloads: InferenceWorkload[] = [];
   for (const root of roots) {
     try {
-      const workload = toWorkload(root, objects, {
+      const workload = toWorkload(root, usable, {
         nodes,
         podViews,
         eventsByObject,
@@ -495,6 +511,68 @@ function mergeLabels(primary: Json, secondary: Json): Json {
       },
     },
   };
+}
+
+const KIND_OF_LIST: Record<string, string> = {
+  pods: 'Pod',
+  events: 'Event',
+  nodes: 'Node',
+  deployments: 'Deployment',
+  statefulsets: 'StatefulSet',
+  replicasets: 'ReplicaSet',
+  horizontalpodautoscalers: 'HorizontalPodAutoscaler',
+  scaledobjects: 'ScaledObject',
+  inferenceservices: 'InferenceService',
+  leaderworkersets: 'LeaderWorkerSet',
+  resourcequotas: 'ResourceQuota',
+  nodepools: 'NodePool',
+};
+
+/**
+ * The objects that have an identity (metadata with a string name and, if any, namespace): anything else can be
+ * neither looked up nor named, so it is reported once here and left out of every list.
+ */
+function withReadableIdentity(
+  objects: ClusterObjects,
+  onSkip: SkipReporter,
+): ClusterObjects {
+  const readable: Record<string, unknown> = { ...objects };
+  for (const [list, items] of Object.entries(objects)) {
+    if (!Array.isArray(items)) continue;
+    readable[list] = items.filter(item => {
+      const meta = item?.metadata;
+      const named =
+        typeof meta === 'object' &&
+        meta !== null &&
+        typeof meta.name === 'string' &&
+        (meta.namespace === undefined || typeof meta.namespace === 'string');
+      if (!named) {
+        onSkip(
+          identify(
+            KIND_OF_LIST[list] ?? list,
+            item,
+            'could not be derived: it has no metadata.name',
+          ),
+        );
+      }
+      return named;
+    });
+  }
+  return readable as unknown as ClusterObjects;
+}
+
+/** The autoscalers whose target and owners can be read (what findAutoscaler reads of each one). */
+function readableAutoscalers(
+  items: Json[],
+  kind: string,
+  onSkip: SkipReporter,
+): Json[] {
+  const readable: Json[] = [];
+  eachIsolated(items, kind, onSkip, a => {
+    a.metadata.ownerReferences?.some((o: Json) => o.kind);
+    readable.push(a);
+  });
+  return readable;
 }
 
 /** Items by each of their keys; an item whose keys cannot be read is reported and left out. */
