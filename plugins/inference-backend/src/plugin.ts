@@ -17,14 +17,15 @@ import { UsageSampler } from './metrics/UsageSampler';
 import { readInferenceOptions } from './options';
 import { Access } from './service/access';
 import {
+  CatalogLinks,
   createEntityLookup,
   createGroupLookup,
-  loadEntityIndex,
 } from './service/catalogLink';
 import {
   reconcileReservations,
   settleReservations,
 } from './service/ledgerJanitor';
+import { createNothingRunningExplainer } from './service/nothingRunning';
 import { createRouter } from './service/router';
 import { seedQuotas } from './service/seedQuotas';
 import { SummaryService } from './service/SummaryService';
@@ -89,16 +90,20 @@ export const inferencePlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(() => tracker.stop());
 
-        const refreshEntities = async () =>
-          tracker.setEntities(
-            await loadEntityIndex(deps.catalog, deps.auth, tenancyTeams),
-          );
+        // the whole catalog on a schedule; an entity a page asks about and the index does not link yet, at once
+        const catalogLinks = CatalogLinks.create({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          tracker,
+          tenancy: tenancyTeams,
+          logger,
+        });
         await scheduler.scheduleTask({
           id: 'inference-catalog-links',
           frequency: { seconds: options.catalogRefreshSeconds },
           timeout: { seconds: 60 },
           scope: 'local',
-          fn: refreshEntities,
+          fn: () => catalogLinks.refresh(),
         });
 
         const summaries = new SummaryService({
@@ -107,6 +112,11 @@ export const inferencePlugin = createBackendPlugin({
           metrics,
           options,
           entityExists: createEntityLookup(deps.catalog, deps.auth),
+          explainNothingRunning: createNothingRunningExplainer({
+            tracker,
+            store,
+            newSince: ref => catalogLinks.newSince(ref),
+          }),
         });
 
         await scheduler.scheduleTask({
@@ -217,6 +227,7 @@ export const inferencePlugin = createBackendPlugin({
             databaseClient:
               config.getOptionalString('backend.database.client') ?? 'unknown',
             groupExists: createGroupLookup(deps.catalog, deps.auth),
+            catalogLinks,
           }),
         );
       },

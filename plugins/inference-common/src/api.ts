@@ -240,6 +240,23 @@ export interface CostWindow {
 }
 
 /**
+ * Why an entity shows no workload, so a page never reads "Healthy: 0 workloads".
+ *
+ * @public
+ */
+export interface NothingRunning {
+  /**
+   * `linking`: a new entity whose workload is not seen yet (registered moments ago, a GPU reservation pending for it)
+   * or clusters still syncing; `not-running`: nothing runs for it where the backend looked.
+   */
+  state: 'linking' | 'not-running';
+  /** Plain sentence naming where the backend looked. */
+  message: string;
+  /** The clusters the backend looked in. */
+  clusters: string[];
+}
+
+/**
  * Everything the entity page's cards show, in one call (`GET /api/inference/entity/:kind/:namespace/:name`).
  *
  * @public
@@ -257,6 +274,8 @@ export interface EntityInferenceSummary {
   quota: QuotaStanding[];
   /** Clusters the workloads run in, so stale data is visible. */
   clusters: ClusterStatus[];
+  /** Set when the entity has no workload: linking a new service, or nothing running, and where it looked. */
+  nothingRunning?: NothingRunning;
   generatedAt: string;
 }
 
@@ -279,6 +298,8 @@ export interface Reservation {
   /** The workload that confirms it. */
   workload?: { cluster: string; namespace: string; kind: string; name: string };
   createdBy?: string;
+  /** Why it was released or expired, e.g. released by the ledger janitor because its workload is gone. */
+  reason?: string;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   Finding,
   HeadroomVerdict,
   InferenceWorkload,
+  NothingRunning,
   PlatformOverview,
   PoolCapacity,
   QuotaStanding,
@@ -55,6 +56,11 @@ export class SummaryService {
       metrics: MetricsCache;
       options: InferenceOptions;
       entityExists: EntityExists;
+      /** Why an entity has no workload (nothingRunning.ts). */
+      explainNothingRunning?: (
+        entityRef: string,
+        kind: string,
+      ) => Promise<NothingRunning>;
       now?: () => Date;
     },
   ) {
@@ -193,6 +199,10 @@ export class SummaryService {
           : undefined,
       quota,
       clusters,
+      nothingRunning:
+        scope.workloads.length === 0
+          ? await this.deps.explainNothingRunning?.(entityRef, kind)
+          : undefined,
       generatedAt: now.toISOString(),
     };
   }

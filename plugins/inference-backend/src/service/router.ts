@@ -20,7 +20,7 @@ import { InferenceOptions } from '../options';
 import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
-import { GroupExists } from './catalogLink';
+import { CatalogLinks, GroupExists } from './catalogLink';
 import { publicClusterError } from './clusterErrors';
 import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
@@ -45,6 +45,8 @@ export interface RouterOptions {
   databaseClient: string;
   /** Catalog lookup of owner Groups, for quota lines. */
   groupExists: GroupExists;
+  /** Links an entity a page asks about at once when the index links nothing to it yet. */
+  catalogLinks?: Pick<CatalogLinks, 'ensureLinked'>;
 }
 
 /** What /health answers: {@link InferenceHealthResponse} with the database engine and migration for admins only. */
@@ -158,6 +160,11 @@ export async function createRouter(
     if (multiplier !== undefined && !(multiplier >= 1 && multiplier <= 100)) {
       throw new InputError('loadMultiplier must be between 1 and 100');
     }
+    const { kind, namespace, name } = req.params;
+    // a service registered moments ago: linked now, not at the next catalog refresh
+    await deps.catalogLinks?.ensureLinked(
+      `${kind}:${namespace}/${name}`.toLowerCase(),
+    );
     const summary = await summaries.entitySummary(req.params, {
       loadMultiplier: multiplier,
     });
@@ -434,5 +441,6 @@ function toReservation(record: ReservationRecord): Reservation {
           }
         : undefined,
     createdBy: record.requester,
+    reason: record.reason,
   };
 }
