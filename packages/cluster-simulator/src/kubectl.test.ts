@@ -53,7 +53,15 @@ if (!kubectlPath && ci) {
   });
 }
 
-(kubectlPath ? describe : describe.skip)(
+// a skipped suite says why in its title, which npm test's summary (scripts/test.mjs) reports
+const skipWithoutKubectl = (title: string, suite: () => void) =>
+  describe.skip(
+    // eslint-disable-next-line jest/valid-describe-callback -- a wrapper: each suite passes its own
+    `${title} [skipped: kubectl: not found (KUBECTL, /usr/bin/kubectl or PATH), apt-get install kubernetes-client]`,
+    suite,
+  );
+
+(kubectlPath ? describe : skipWithoutKubectl)(
   'kubectl against the simulator',
   () => {
     let sim: SimulatorHandle;

@@ -18,6 +18,23 @@ export function chromiumAvailable(): boolean {
   return present;
 }
 
+/**
+ * `describe` when Chromium is installed; otherwise the suite is skipped with a title that ends in
+ * `[skipped: Chromium: <why>]`, which npm test's summary (scripts/test.mjs) reports as a missing service.
+ */
+export function describeIfChromium(title: string, suite: () => void): void {
+  if (chromiumAvailable()) {
+    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback -- a wrapper: each suite passes its own
+    describe(title, suite);
+  } else {
+    describe.skip(
+      // eslint-disable-next-line jest/valid-describe-callback -- a wrapper: each suite passes its own
+      `${title} [skipped: Chromium: ${CHROMIUM_PATH} not found, apt-get install -y chromium]`,
+      suite,
+    );
+  }
+}
+
 /** Launches headless Chromium with the flags this sandbox needs (no network beyond localhost, no GPU). */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './browser';
+import { describeIfChromium, launchChromium } from './browser';
 import {
   artifactsDir,
   buildAppIfStale,
@@ -14,8 +14,6 @@ import {
 // Building the app, starting the product, the catalog's first ingestion and the metrics sampler's first samples
 // take minutes on a small CI machine.
 jest.setTimeout(600_000);
-
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 
 /** The demo's chat LLM that crash-loops with CUDA out of memory (packages/cluster-simulator's demo scenario). */
 const OOM_SERVICE = 'code-assistant-llm';
@@ -139,8 +137,9 @@ describeIfChromium(
 
       const verdict = page.getByTestId('headroom-verdict');
       await verdict.waitFor({ state: 'visible', timeout: 30_000 });
+      // a crash-looping service gets no 10x verdict, but the reason why
       expect(await verdict.textContent()).toMatch(
-        /(Ready for|Quota-bound at|Capacity-bound at) 10× load/,
+        /No 10× verdict: not serving.*CUDA out of memory/,
       );
 
       // the cards are on top of the overview: the first screen alone shows the three answers

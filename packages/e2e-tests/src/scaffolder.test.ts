@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './browser';
+import { describeIfChromium, launchChromium } from './browser';
 import {
   artifactsDir,
   buildAppIfStale,
@@ -10,8 +10,6 @@ import {
 } from './productUnderTest';
 
 jest.setTimeout(300_000);
-
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 
 /**
  * The issue's definition of done, as a user does it: fill the vLLM template's form in the browser, let it apply to

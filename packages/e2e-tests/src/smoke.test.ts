@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './browser';
+import { describeIfChromium, launchChromium } from './browser';
 import {
   artifactsDir,
   buildAppIfStale,
@@ -11,8 +11,6 @@ import {
 } from './productUnderTest';
 
 jest.setTimeout(240_000);
-
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 
 describeIfChromium(
   'browser smoke test: the built app served by the real backend',

@@ -23,7 +23,15 @@ if (!available && process.env.CI === 'true') {
     `${PROMETHEUS} not found: CI must install Debian's prometheus package`,
   );
 }
-const describeIfPrometheus = available ? describe : describe.skip;
+// a skipped suite says why in its title, which npm test's summary (scripts/test.mjs) reports
+const describeIfPrometheus = available
+  ? describe
+  : (title: string, suite: () => void) =>
+      describe.skip(
+        // eslint-disable-next-line jest/valid-describe-callback -- a wrapper: each suite passes its own
+        `${title} [skipped: Prometheus: ${PROMETHEUS} not found, apt-get install prometheus or set PROMETHEUS_PATH]`,
+        suite,
+      );
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -16,7 +16,15 @@ if (!available && process.env.CI === 'true') {
     `${REGISTRY_BINARY} not found: CI must install Debian's docker-registry package`,
   );
 }
-const describeIfRegistry = available ? describe : describe.skip;
+// a skipped suite says why in its title, which npm test's summary (scripts/test.mjs) reports
+const describeIfRegistry = available
+  ? describe
+  : (title: string, suite: () => void) =>
+      describe.skip(
+        // eslint-disable-next-line jest/valid-describe-callback -- a wrapper: each suite passes its own
+        `${title} [skipped: docker-registry: ${REGISTRY_BINARY} not found, apt-get install docker-registry or set DOCKER_REGISTRY_PATH]`,
+        suite,
+      );
 
 describeIfRegistry(
   "resolveDigest against Debian's docker-registry with bearer-token auth",
