@@ -11,7 +11,9 @@ import kvDraining from './__fixtures__/kv-cache-busy-but-draining.json';
 import kvSaturated from './__fixtures__/kv-cache-saturated.json';
 import kvTooSmall from './__fixtures__/kv-cache-too-small.json';
 import kvTooSmallNewer from './__fixtures__/kv-cache-too-small-newer.json';
+import quotaExceeded from './__fixtures__/resource-quota-exceeded.json';
 import slowLoad from './__fixtures__/slow-model-load.json';
+import unschedulable from './__fixtures__/unschedulable-without-events.json';
 
 const diagnose = (fixture: unknown, extra: Partial<DiagnosisInput> = {}) =>
   diagnoseWorkload({ ...(fixture as DiagnosisInput), ...extra });
@@ -55,6 +57,16 @@ describe('diagnoseWorkload on fixtures', () => {
       'slow-model-load',
       slowLoad,
       ['critical:slow-model-load', 'critical:replicas-below-desired'],
+    ],
+    [
+      'resource-quota-exceeded',
+      quotaExceeded,
+      ['warning:resource-quota-exceeded', 'warning:replicas-below-desired'],
+    ],
+    [
+      'unschedulable-without-events',
+      unschedulable,
+      ['critical:insufficient-gpu', 'warning:replicas-below-desired'],
     ],
     ['healthy', healthy, []],
   ])('%s', (_name, fixture, expected) => {
@@ -146,6 +158,60 @@ describe('diagnoseWorkload on fixtures', () => {
     expect(kinds(diagnoseWorkload(gone))).not.toContain(
       'critical:insufficient-gpu',
     );
+  });
+
+  it('reads a Pending pod whose FailedScheduling event expired from its PodScheduled condition', () => {
+    const finding = only(diagnose(unschedulable), 'insufficient-gpu');
+    expect(finding.summary).toBe(
+      'Pods stay Pending: 2 of 6 nodes lack free nvidia.com/gpu (0 available).',
+    );
+    expect(finding.evidence).toEqual([
+      {
+        source: 'pod',
+        pod: 'chat-assistant-7d9f8c6b5-pend1',
+        at: '2026-11-20T10:00:05Z',
+        text: "PodScheduled=False (Unschedulable): 0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn't match Pod's node affinity/selector.",
+      },
+    ]);
+  });
+
+  it("names the namespace ResourceQuota behind a controller's FailedCreate, with quota, requested, used and limited", () => {
+    const findings = diagnose(quotaExceeded);
+    const finding = only(findings, 'resource-quota-exceeded');
+    expect(finding.summary).toBe(
+      'The ResourceQuota gpu-quota in ml-search refused 4 pod(s): each requests requests.nvidia.com/gpu=1, the namespace uses 4 of 4.',
+    );
+    expect(finding.evidence[finding.evidence.length - 1]).toMatchObject({
+      source: 'event',
+      text: expect.stringMatching(/^FailedCreate \(x7\): Error creating: pods/),
+      at: '2026-11-26T14:02:00Z',
+      facts: {
+        quota: 'gpu-quota',
+        resource: 'requests.nvidia.com/gpu',
+        requested: 1,
+        used: 4,
+        limited: 4,
+      },
+    });
+    expect(finding.fix).toBe(
+      "Raise the ResourceQuota gpu-quota in ml-search: requests.nvidia.com/gpu from 4 to 8 (kubectl -n ml-search edit resourcequota gpu-quota) so the 4 missing pod(s) fit, or lower the replicas (and the autoscaler's maxReplicas) to what it allows.",
+    );
+    const replicas = only(findings, 'replicas-below-desired');
+    expect(replicas.fix).toBe(
+      'Fix the findings above (resource-quota-exceeded); the replicas follow.',
+    );
+  });
+
+  it('forgets a quota refusal once every pod exists, and says pods are missing when no event is left', () => {
+    expect(
+      diagnose(quotaExceeded, { desiredReplicas: 4 }).map(f => f.kind),
+    ).toEqual([]);
+    const noEvents = diagnose(quotaExceeded, { events: [] });
+    expect(noEvents.map(f => f.kind)).toEqual(['replicas-below-desired']);
+    expect(noEvents[0].fix).toMatch(
+      /^Only 4 of 8 pods exist: the controller could not create the others\./,
+    );
+    expect(noEvents[0].fix).not.toMatch(/Check the pending and unready pods/);
   });
 
   it('tells a missing tag from other pull failures', () => {

@@ -9,7 +9,9 @@ import {
   observeContainers,
   observeEvents,
   observeMetrics,
+  observeUnschedulablePods,
 } from './observations';
+import { quotaExceededFix } from './quota';
 import {
   DiagnosisInput,
   Finding,
@@ -32,9 +34,13 @@ const KIND_ORDER: FindingKind[] = [
   'no-gpu-device',
   'image-pull',
   'insufficient-gpu',
+  'resource-quota-exceeded',
   'crash-loop',
   'slow-model-load',
   'kv-cache-saturated',
+  'error-rate-high',
+  'ttft-slo-breached',
+  'quota-mismatch',
   'replicas-below-desired',
 ];
 
@@ -50,13 +56,15 @@ type ObservationOf<K extends FindingKind> = Extract<Observation, { kind: K }>;
  */
 export function diagnoseWorkload(input: DiagnosisInput): Finding[] {
   const nowMs = input.now ? Date.parse(input.now) : newestTimestamp(input);
+  const events = currentEvents(input.events ?? [], input.pods);
   const observations = [
     ...observeContainers(
       input.pods,
       nowMs,
       input.thresholds?.modelLoadSeconds ?? 600,
     ),
-    ...observeEvents(currentEvents(input.events ?? [], input.pods)),
+    ...observeEvents(events),
+    ...observeUnschedulablePods(input.pods, events),
     ...observeMetrics(
       input.metrics ?? [],
       input.thresholds?.kvCacheSaturation ?? 0.9,
@@ -190,6 +198,32 @@ export function diagnoseWorkload(input: DiagnosisInput): Finding[] {
       gpu.map(o => o.evidence),
     );
   }
+  const livePods = input.pods.filter(
+    p => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+  ).length;
+  const missingPods =
+    input.desiredReplicas === undefined
+      ? undefined
+      : Math.max(0, input.desiredReplicas - livePods);
+  // a refusal is current only while pods are still missing
+  const refused = missingPods === 0 ? [] : of('resource-quota-exceeded');
+  if (refused.length) {
+    const latest = refused[refused.length - 1].data;
+    add(
+      'resource-quota-exceeded',
+      readyPods(input.pods) === 0 ? 'critical' : 'warning',
+      'Namespace ResourceQuota refuses new pods',
+      `The ResourceQuota ${latest.quota}${
+        latest.namespace ? ` in ${latest.namespace}` : ''
+      } refused ${
+        missingPods !== undefined ? `${missingPods} pod(s)` : 'pods'
+      }: each requests ${latest.resource}=${
+        latest.requested
+      }, the namespace uses ${latest.used} of ${latest.limited}.`,
+      quotaExceededFix(latest, missingPods),
+      refused.map(o => o.evidence),
+    );
+  }
   const crash = of('crash-loop');
   if (crash.length) {
     const exit = crash.map(o => o.data.exitCode).find(c => c !== undefined);
@@ -240,16 +274,23 @@ export function diagnoseWorkload(input: DiagnosisInput): Finding[] {
   const ready = readyPods(input.pods);
   if (input.desiredReplicas !== undefined && ready < input.desiredReplicas) {
     const others = findings
-      .filter(f => f.severity === 'critical')
+      .filter(f => f.severity !== 'info' && f.kind !== 'kv-cache-saturated')
       .map(f => f.kind);
+    let fix =
+      'Check the pending and unready pods: their events say what they wait for.';
+    if (others.length) {
+      fix = `Fix the findings above (${others.join(
+        ', ',
+      )}); the replicas follow.`;
+    } else if (missingPods) {
+      fix = `Only ${livePods} of ${input.desiredReplicas} pods exist: the controller could not create the others. Its events (kubectl describe replicaset, or statefulset) say why: often a ResourceQuota or a LimitRange.`;
+    }
     add(
       'replicas-below-desired',
       ready === 0 ? 'critical' : 'warning',
       'Replicas below desired',
       `${ready} of ${input.desiredReplicas} replicas are ready.`,
-      others.length
-        ? `Fix the findings above (${others.join(', ')}); the replicas follow.`
-        : 'Check the pending and unready pods: their events say what they wait for.',
+      fix,
       [{ source: 'workload', text: `${ready}/${input.desiredReplicas} ready` }],
     );
   }

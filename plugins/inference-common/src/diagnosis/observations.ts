@@ -12,6 +12,7 @@ import {
   parseKvCacheTooSmall,
   parseTorchOom,
 } from './messages';
+import { parseQuotaExceeded, QuotaExceeded } from './quota';
 import { FindingEvidence, MetricSeries } from './types';
 
 /**
@@ -35,6 +36,10 @@ export type Observation = { evidence: FindingEvidence } & (
       data: { exitCode?: number; reason?: string; restartCount: number };
     }
   | { kind: 'insufficient-gpu'; data: InsufficientGpuScheduling }
+  | {
+      kind: 'resource-quota-exceeded';
+      data: QuotaExceeded & { namespace?: string };
+    }
   | {
       kind: 'slow-model-load';
       data: { notReadySeconds?: number; killedByProbe: boolean };
@@ -220,6 +225,48 @@ export function observeContainers(
   return observations;
 }
 
+/**
+ * Pods the scheduler left Pending for lack of GPUs, from their PodScheduled=False condition: events expire (after an
+ * hour by default) while the pod stays Pending, so the condition is read when no FailedScheduling event is left.
+ */
+export function observeUnschedulablePods(
+  pods: readonly PodLike[],
+  events: readonly EventLike[],
+): Observation[] {
+  const withEvent = new Set(
+    events
+      .filter(
+        e =>
+          e.reason === 'FailedScheduling' && e.involvedObject?.kind === 'Pod',
+      )
+      .map(e => e.involvedObject?.name),
+  );
+  const observations: Observation[] = [];
+  for (const pod of pods) {
+    if (pod.spec?.nodeName || withEvent.has(pod.metadata.name)) continue;
+    const condition = pod.status?.conditions?.find(
+      c => c.type === 'PodScheduled' && c.status === 'False',
+    );
+    const gpu = condition?.message
+      ? parseInsufficientGpu(condition.message)
+      : undefined;
+    if (!condition || !gpu) continue;
+    observations.push({
+      kind: 'insufficient-gpu',
+      evidence: {
+        source: 'pod',
+        text: `PodScheduled=False${
+          condition.reason ? ` (${condition.reason})` : ''
+        }: ${messageExcerpt(condition.message ?? '')}`,
+        pod: pod.metadata.name,
+        at: condition.lastTransitionTime,
+      },
+      data: gpu,
+    });
+  }
+  return observations;
+}
+
 function eventTime(event: EventLike): string | undefined {
   return event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp;
 }
@@ -247,6 +294,26 @@ export function observeEvents(events: readonly EventLike[]): Observation[] {
       const gpu = parseInsufficientGpu(message);
       if (gpu)
         observations.push({ kind: 'insufficient-gpu', evidence, data: gpu });
+      continue;
+    }
+    if (event.reason === 'FailedCreate') {
+      const quota = parseQuotaExceeded(message);
+      if (quota) {
+        observations.push({
+          kind: 'resource-quota-exceeded',
+          evidence: {
+            ...evidence,
+            facts: {
+              quota: quota.quota,
+              resource: quota.resource,
+              requested: quota.requested,
+              used: quota.used,
+              limited: quota.limited,
+            },
+          },
+          data: { ...quota, namespace: event.involvedObject?.namespace },
+        });
+      }
       continue;
     }
     const driver = parseDriverFailure(message);

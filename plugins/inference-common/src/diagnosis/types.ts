@@ -18,7 +18,11 @@ export type FindingKind =
   | 'no-gpu-device'
   | 'crash-loop'
   | 'replicas-below-desired'
-  | 'slow-model-load';
+  | 'slow-model-load'
+  | 'resource-quota-exceeded'
+  | 'quota-mismatch'
+  | 'ttft-slo-breached'
+  | 'error-rate-high';
 
 /**
  * How urgent a finding is.
@@ -33,9 +37,17 @@ export type FindingSeverity = 'critical' | 'warning' | 'info';
  * @public
  */
 export interface FindingEvidence {
-  source: 'container-status' | 'event' | 'metric' | 'pod' | 'workload';
+  source:
+    | 'container-status'
+    | 'event'
+    | 'metric'
+    | 'pod'
+    | 'workload'
+    | 'quota';
   /** The observed text or value, quoted or summarised. */
   text: string;
+  /** The numbers and names the text states, for display and tests (e.g. quota, requested, used, limited). */
+  facts?: Record<string, string | number>;
   pod?: string;
   container?: string;
   /** ISO timestamp of the observation, when known. */

@@ -153,6 +153,79 @@ export const FINDINGS: Record<FindingKind, Finding> = {
     fix: 'Fix the findings above (cuda-oom); the replicas follow.',
     evidence: [{ source: 'workload', text: '0/2 ready' }],
   },
+  'resource-quota-exceeded': {
+    id: 'resource-quota-exceeded',
+    kind: 'resource-quota-exceeded',
+    severity: 'warning',
+    title: 'Namespace ResourceQuota refuses new pods',
+    summary:
+      'The ResourceQuota gpu-quota in ml-search refused 4 pod(s): each requests requests.nvidia.com/gpu=1, the namespace uses 4 of 4.',
+    fix: 'Raise the ResourceQuota gpu-quota in ml-search: requests.nvidia.com/gpu from 4 to 8 (kubectl -n ml-search edit resourcequota gpu-quota) so the 4 missing pod(s) fit.',
+    evidence: [
+      {
+        source: 'event',
+        text: 'FailedCreate (x7): Error creating: pods "search-reranker-5d8f7b9c4-q1r2s" is forbidden: exceeded quota: gpu-quota, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=4, limited: requests.nvidia.com/gpu=4',
+        facts: {
+          quota: 'gpu-quota',
+          resource: 'requests.nvidia.com/gpu',
+          requested: 1,
+          used: 4,
+          limited: 4,
+        },
+      },
+    ],
+  },
+  'quota-mismatch': {
+    id: 'quota-mismatch:gpu-eu-west/ml-search/gpu-quota',
+    kind: 'quota-mismatch',
+    severity: 'warning',
+    title: 'Namespace quota below the platform quota',
+    summary:
+      "The platform quota of group:default/ml-search allows 9 NVIDIA-A100-SXM4-80GB GPUs and charges 8 for the workloads' ceilings in gpu-eu-west/ml-search, but the ResourceQuota gpu-quota in gpu-eu-west/ml-search allows 4 requests.nvidia.com/gpu: the namespace quota binds, 5 GPUs below the platform quota (4 below what the workloads may scale to).",
+    fix: 'Raise requests.nvidia.com/gpu of the ResourceQuota gpu-quota in gpu-eu-west/ml-search from 4 to 8, or lower the platform quota line to 4.',
+    evidence: [
+      {
+        source: 'quota',
+        text: 'platform quota group:default/ml-search on NVIDIA-A100-SXM4-80GB: limit 9, 8 charged in gpu-eu-west/ml-search',
+      },
+      {
+        source: 'quota',
+        text: 'ResourceQuota gpu-quota in gpu-eu-west/ml-search: requests.nvidia.com/gpu hard 4, used 4',
+      },
+    ],
+  },
+  'ttft-slo-breached': {
+    id: 'ttft-slo-breached',
+    kind: 'ttft-slo-breached',
+    severity: 'warning',
+    title: 'TTFT p95 above its objective',
+    summary:
+      'Time to first token p95 is 4.59 s against the objective of 800 ms (5.7x) over the last 5 minutes.',
+    fix: 'Prompts wait before their first token: add replicas so each replica prefills fewer prompts at once.',
+    evidence: [
+      {
+        source: 'metric',
+        text: 'TTFT p95 4.59 s (median of 10 samples from 11:55:30 to 12:00:00 UTC, latest 4.61 s) against the objective 800 ms (inference-platform.io/slo-ttft-p95-ms)',
+        facts: { valueSeconds: 4.59, targetSeconds: 0.8, window: '5m' },
+      },
+    ],
+  },
+  'error-rate-high': {
+    id: 'error-rate-high',
+    kind: 'error-rate-high',
+    severity: 'warning',
+    title: 'Error rate above its threshold',
+    summary:
+      '4.2% of finished requests failed over the last 5 minutes, against 1.0% (the default threshold).',
+    fix: "Read the failed requests in the server's log (kubectl logs).",
+    evidence: [
+      {
+        source: 'metric',
+        text: 'error rate 4.2% (mean of 10 samples from 11:55:30 to 12:00:00 UTC) against 1.0% (default threshold; set inference.slo.errorRateThreshold to change it)',
+        facts: { value: 0.042, target: 0.01, window: '5m' },
+      },
+    ],
+  },
   'slow-model-load': {
     id: 'slow-model-load',
     kind: 'slow-model-load',

@@ -26,6 +26,10 @@ export const FINDING_AREAS: Record<FindingKind, string> = {
   'crash-loop': 'Crash loop',
   'replicas-below-desired': 'Replicas',
   'slow-model-load': 'Startup',
+  'resource-quota-exceeded': 'Quota',
+  'quota-mismatch': 'Quota',
+  'ttft-slo-breached': 'SLO',
+  'error-rate-high': 'SLO',
 };
 
 const useStyles = makeStyles(theme => ({

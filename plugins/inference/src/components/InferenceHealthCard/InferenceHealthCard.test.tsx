@@ -151,6 +151,34 @@ describe('InferenceHealthCard', () => {
     },
   );
 
+  it.each([
+    ['ttft-slo-breached', 'SLO'],
+    ['error-rate-high', 'SLO'],
+    ['resource-quota-exceeded', 'Quota'],
+    ['quota-mismatch', 'Quota'],
+  ] as const)('files a %s finding under %s', async (kind, area) => {
+    await renderWith({
+      workloads: [workload({ findings: [FINDINGS[kind]] })],
+      findings: [FINDINGS[kind]],
+    });
+    const item = await screen.findByTestId(`finding-${kind}`);
+    expect(within(item).getByText(area)).toBeInTheDocument();
+  });
+
+  it('heads the card with an SLO breach the backend found, with the measured value', async () => {
+    const finding = FINDINGS['ttft-slo-breached'];
+    await renderWith({
+      workloads: [workload({ findings: [finding] })],
+      findings: [finding],
+    });
+    expect(
+      await screen.findByText('Warning: TTFT p95 above its objective'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/TTFT p95 4.59 s \(median of 10 samples/),
+    ).toBeVisible();
+  });
+
   it.each(['stale', 'unreachable'] as const)(
     'marks a %s cluster instead of hiding its workloads',
     async state => {
