@@ -129,6 +129,16 @@ export interface Config {
 
     /** Load multiple of the capacity verdict (default 10). @visibility frontend */
     loadMultiplier?: number;
+    /** Service-level checks that become health findings. @visibility backend */
+    slo?: {
+      /**
+       * Share of finished requests (0..1) that may fail before a workload gets an "error rate above its threshold"
+       * finding. Default 0.01 (1%); findings say whether the default or this setting applied. @visibility backend
+       */
+      errorRateThreshold?: number;
+      /** Minutes of metric samples the TTFT and error-rate checks look at (default 5). @visibility backend */
+      windowMinutes?: number;
+    };
     /** TTL of a quota reservation before it expires unconfirmed (default 1800). @visibility backend */
     reservationTtlSeconds?: number;
     /** How often catalog links (kubernetes-id annotations) are re-read (default 30). @visibility backend */

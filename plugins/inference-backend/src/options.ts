@@ -1,5 +1,7 @@
 import { Config, ConfigReader } from '@backstage/config';
 import {
+  DEFAULT_ERROR_RATE_THRESHOLD,
+  DEFAULT_SLO_WINDOW_MINUTES,
   PriceKind,
   ResolvedGpuPrice,
   resolveGpuPrices,
@@ -36,6 +38,15 @@ export interface InferenceOptions {
   /** Writes (reservations, releases, quota changes) per caller and minute, per backend instance. */
   rateLimit: { writesPerMinute: number };
   loadMultiplier: number;
+  /** Service-level checks that become findings. */
+  slo: {
+    /** Error-rate threshold, 0..1. */
+    errorRateThreshold: number;
+    /** Whether the threshold is the default (1%) or set in config. */
+    errorRateSource: 'default' | 'config';
+    /** Minutes of samples a check looks at. */
+    windowMinutes: number;
+  };
   catalogRefreshSeconds: number;
   sampler: {
     enabled: boolean;
@@ -64,6 +75,24 @@ function positive(config: Config, key: string, fallback: number): number {
     throw new Error(`inference.${key} must be a positive number, got ${value}`);
   }
   return value;
+}
+
+function readSlo(config: Config): InferenceOptions['slo'] {
+  const threshold = config.getOptionalNumber('slo.errorRateThreshold');
+  if (threshold !== undefined && !(threshold > 0 && threshold < 1)) {
+    throw new Error(
+      `inference.slo.errorRateThreshold must be between 0 and 1 (a share of requests), got ${threshold}`,
+    );
+  }
+  return {
+    errorRateThreshold: threshold ?? DEFAULT_ERROR_RATE_THRESHOLD,
+    errorRateSource: threshold === undefined ? 'default' : 'config',
+    windowMinutes: positive(
+      config,
+      'slo.windowMinutes',
+      DEFAULT_SLO_WINDOW_MINUTES,
+    ),
+  };
 }
 
 /** Reads `inference.*`; a broken value throws naming the field. */
@@ -171,6 +200,7 @@ export function readInferenceOptions(root: Config): InferenceOptions {
     },
     reservationTtlSeconds: positive(config, 'reservationTtlSeconds', 1800),
     loadMultiplier: positive(config, 'loadMultiplier', 10),
+    slo: readSlo(config),
     catalogRefreshSeconds: positive(config, 'catalogRefreshSeconds', 30),
     sampler: {
       enabled: config.getOptionalBoolean('metrics.enabled') ?? true,

@@ -1,6 +1,7 @@
 import { ServingRuntime } from './catalog/images';
 import { HeadroomVerdict } from './capacity/capacity';
 import { CostSummary, SaasTokenPrice } from './cost/cost';
+import { NamespaceGpuQuota } from './diagnosis/quota';
 import { Finding } from './diagnosis/types';
 import { QuotaStanding, ReservationState } from './quota/quota';
 
@@ -37,6 +38,8 @@ export interface WorkloadPod {
   ready: boolean;
   restarts: number;
   nodeName?: string;
+  /** The scheduler's message while the pod waits for a node (PodScheduled=False). */
+  schedulingMessage?: string;
   gpuType?: string;
   gpus: number;
   startedAt?: string;
@@ -89,6 +92,8 @@ export interface InferenceWorkload {
   /** gpusPerReplica × (autoscaler maxReplicas, else replicas). */
   quotaCharge: number;
   pods: WorkloadPod[];
+  /** ResourceQuotas of its namespace on its GPU resource (`requests.nvidia.com/gpu`); absent when not known. */
+  namespaceQuotas?: NamespaceGpuQuota[];
   findings: Finding[];
   /** When the watch cache last changed this workload. */
   updatedAt: string;
@@ -182,6 +187,8 @@ export interface NodePoolCapacity {
   free: number;
   /** GPUs the pool may still add (Karpenter NodePool limits); undefined when unlimited or unknown. */
   growthRoom?: number;
+  /** The Karpenter NodePool's GPU limit (`spec.limits`), when one with a limit manages the pool. */
+  limit?: number;
   /** NVIDIA driver of the pool's nodes (GFD labels), the oldest when they differ. */
   driverVersion?: string;
   /** Compute capability of the pool's GPUs (GFD labels), e.g. `9.0`. */

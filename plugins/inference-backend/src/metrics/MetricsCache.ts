@@ -43,6 +43,11 @@ export class MetricsCache {
     return points?.[points.length - 1];
   }
 
+  /** The recent points of a workload, oldest first (for the service-level checks). */
+  points(workloadId: string): readonly WorkloadMetricsPoint[] {
+    return this.byWorkload.get(workloadId) ?? [];
+  }
+
   /** The recent points as the Prometheus-named series diagnosis reads. */
   series = (workloadId: string): MetricSeries[] | undefined => {
     const points = this.byWorkload.get(workloadId);

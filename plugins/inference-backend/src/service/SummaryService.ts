@@ -25,6 +25,8 @@ import { InferenceTracker } from '../tracking/InferenceTracker';
 import { costWindow, windowStart } from './costWindows';
 import { buildPlatformOverview } from './platformOverview';
 import { RefreshingValue } from './RefreshingValue';
+import { withServiceFindings } from './serviceFindings';
+import { namespaceQuotasOf, serviceToday } from './serviceToday';
 
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
 
@@ -135,6 +137,28 @@ export class SummaryService {
     });
   }
 
+  /**
+   * Every workload of the fleet with the findings that need more than its cluster's objects (SLO breaches, quota
+   * mismatches), as the governance page lists and counts them.
+   */
+  async workloads(): Promise<InferenceWorkload[]> {
+    return this.withFindings(this.deps.tracker.workloads());
+  }
+
+  private async withFindings(
+    workloads: InferenceWorkload[],
+    standings?: QuotaStanding[],
+  ): Promise<InferenceWorkload[]> {
+    return withServiceFindings(workloads, {
+      entities: this.deps.tracker.entityIndex,
+      metrics: this.deps.metrics,
+      standings: standings ?? (await this.quotaStandings()),
+      fleet: this.deps.tracker.workloads(),
+      slo: this.deps.options.slo,
+      now: this.now(),
+    });
+  }
+
   async entitySummary(
     ref: { kind: string; namespace: string; name: string },
     options: { loadMultiplier?: number } = {},
@@ -160,16 +184,26 @@ export class SummaryService {
       priceKind: this.deps.options.priceKind,
       saasPrices: this.deps.options.saasPrices,
     };
-    const gpuTypes = new Set(
-      scope.workloads.map(w => w.gpuType).filter(Boolean),
-    );
-    const owner = scope.owner ?? scope.workloads.find(w => w.owner)?.owner;
-    const standings = owner ? await this.quotaStandings({ owner }) : [];
-    const quota =
-      kind === 'group'
-        ? standings
-        : standings.filter(s => gpuTypes.has(s.gpuType));
-    const clusterNames = new Set(scope.workloads.map(w => w.cluster));
+    const allStandings = await this.quotaStandings();
+    const workloads = await this.withFindings(scope.workloads, allStandings);
+    const gpuTypes = new Set(workloads.map(w => w.gpuType).filter(Boolean));
+    // a component's owner is its entity's (else its workloads'); a group, resource or system names its own
+    const owner =
+      kind === 'component'
+        ? scope.owner ?? workloads.find(w => w.owner)?.owner
+        : scope.owner;
+    const standings = owner ? allStandings.filter(s => s.owner === owner) : [];
+    let quota: QuotaStanding[];
+    if (kind === 'group') {
+      quota = standings;
+    } else if (kind === 'component') {
+      quota = standings.filter(s => gpuTypes.has(s.gpuType));
+    } else {
+      // a cluster or a system: the quota lines its workloads are charged to
+      const lines = new Set(workloads.map(w => `${w.owner}|${w.gpuType}`));
+      quota = allStandings.filter(s => lines.has(`${s.owner}|${s.gpuType}`));
+    }
+    const clusterNames = new Set(workloads.map(w => w.cluster));
     const clusters: ClusterStatus[] = this.deps.tracker
       .clusterStatuses()
       .filter(
@@ -182,8 +216,8 @@ export class SummaryService {
     return {
       entityRef,
       owner,
-      workloads: scope.workloads.map(w => this.withMetrics(w)),
-      findings: sortFindings(scope.workloads.flatMap(w => w.findings)),
+      workloads: workloads.map(w => this.withMetrics(w)),
+      findings: sortFindings(workloads.flatMap(w => w.findings)),
       cost: {
         last7d: costWindow({ ...costOptions, days: 7 }),
         last30d: costWindow({ ...costOptions, days: 30 }),
@@ -192,8 +226,8 @@ export class SummaryService {
         kind === 'component'
           ? this.capacityVerdict(
               entityRef,
-              scope.workloads,
-              standings,
+              workloads,
+              allStandings,
               options.loadMultiplier,
             )
           : undefined,
@@ -209,11 +243,12 @@ export class SummaryService {
 
   async platform(): Promise<PlatformOverview> {
     const tracker = this.deps.tracker;
+    const standings = await this.quotaStandings();
     return buildPlatformOverview({
-      workloads: tracker.workloads(),
+      workloads: await this.withFindings(tracker.workloads(), standings),
       clusters: tracker.clusterStatuses(),
       capacity: tracker.capacity(),
-      standings: await this.quotaStandings(),
+      standings,
       usage: await this.usage.get(),
       options: this.deps.options,
       now: this.now(),
@@ -259,6 +294,7 @@ export class SummaryService {
             .filter(w => w.entityRef && members.has(w.entityRef)),
           usageFilter: row =>
             Boolean(row.entityRef && members.has(row.entityRef)),
+          owner: tracker.entityIndex.system(entityRef)?.ownerRef,
         };
       }
       case 'resource': {
@@ -266,6 +302,7 @@ export class SummaryService {
         return {
           workloads: tracker.workloads().filter(w => clusters.has(w.cluster)),
           usageFilter: row => clusters.has(row.cluster),
+          owner: tracker.entityIndex.clusterResource(entityRef)?.ownerRef,
         };
       }
       default:
@@ -299,10 +336,13 @@ export class SummaryService {
     const relevant = gpuWorkloads.filter(w => w.gpuType === gpuType);
     const replicas = relevant.reduce((s, w) => s + w.replicas.desired, 0);
     const ready = relevant.reduce((s, w) => s + w.replicas.ready, 0);
-    const maxReplicas = relevant.reduce(
-      (s, w) => s + (w.autoscaler?.maxReplicas ?? w.replicas.desired),
-      0,
-    );
+    // the ceiling of an autoscaled service; a service without an autoscaler has none to raise
+    const maxReplicas = relevant.some(w => w.autoscaler)
+      ? relevant.reduce(
+          (s, w) => s + (w.autoscaler?.maxReplicas ?? w.replicas.desired),
+          0,
+        )
+      : undefined;
 
     let currentLoad = 0;
     let utilisation = 0;
@@ -348,6 +388,8 @@ export class SummaryService {
         gpuType: p.gpuType,
         freeGpus: p.free,
         growthRoomGpus: p.growthRoom ?? 0,
+        allocatableGpus: p.allocatable,
+        limitGpus: p.limit,
       })),
     );
     return assessHeadroom({
@@ -362,12 +404,26 @@ export class SummaryService {
       clusters: [...new Set(relevant.map(w => w.cluster))],
       pools,
       quotaHeadroomGpus,
+      platformQuota:
+        owner && standing?.limit !== undefined
+          ? { owner, limit: standing.limit }
+          : undefined,
+      namespaceQuotas: namespaceQuotasOf(relevant),
+      today: serviceToday(relevant, gpusPerReplica),
     });
   }
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
+  // a quota mismatch is about a namespace: its workloads all carry it, the summary says it once
+  const seen = new Set<string>();
+  const once = findings.filter(f => {
+    if (f.kind !== 'quota-mismatch') return true;
+    if (seen.has(f.id)) return false;
+    seen.add(f.id);
+    return true;
+  });
+  return once.sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
 }

@@ -136,11 +136,12 @@ describe('entity summaries of the demo', () => {
     ]);
   });
 
-  it('shows the re-ranker near its quota, and a 10x verdict bound by it', async () => {
+  it('shows the re-ranker near its platform quota, and blocked today by its namespace quota', async () => {
     const s = await eventually(
       async () => {
         const body = await summary('search-reranker');
         expect(body.capacity?.loadUnit).toBe('requests/s');
+        expect(body.workloads[0]?.replicas.desired).toBe(8);
         return body;
       },
       30_000,
@@ -154,11 +155,13 @@ describe('entity summaries of the demo', () => {
         headroom: 1,
       }),
     ]);
+    // its autoscaler wants 8 replicas; the namespace's ResourceQuota (4 GPUs) let 4 pods be created
     expect(s.capacity).toMatchObject({
-      verdict: 'quota-bound',
+      verdict: 'blocked',
+      binding: 'namespace-quota',
       loadMultiplier: 10,
     });
-    expect(s.capacity!.explanation).toMatch(/quota-bound/);
+    expect(s.capacity!.explanation).toMatch(/namespace ResourceQuota/);
   });
 
   it('shows the vision classifier nearly idle: most of its GPU spend is idle', async () => {

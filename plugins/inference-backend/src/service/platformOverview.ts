@@ -50,7 +50,9 @@ export function policyViolations(
         kind: 'no-autoscaler-ceiling',
         workloadId: w.id,
         owner: w.owner,
-        message: `${w.id} has no autoscaler: it cannot follow load and holds ${w.quotaCharge} GPUs around the clock`,
+        message: `${
+          w.id
+        } has no autoscaler: it cannot follow load and ${holding(w)}`,
       });
     }
     if (w.findings.some(f => f.kind === 'cuda-driver-insufficient')) {
@@ -63,6 +65,18 @@ export function policyViolations(
     }
   }
   return violations;
+}
+
+/** What a workload without an autoscaler holds: the GPUs of its pods on nodes, and what its replicas are charged. */
+function holding(w: InferenceWorkload): string {
+  const held = w.pods
+    .filter(p => p.nodeName && p.phase !== 'Succeeded' && p.phase !== 'Failed')
+    .reduce((sum, p) => sum + p.gpus, 0);
+  const charged =
+    held === w.quotaCharge
+      ? ''
+      : ` (${w.quotaCharge} charged for its ${w.replicas.desired} replicas)`;
+  return `holds ${held} GPU${held === 1 ? '' : 's'} around the clock${charged}`;
 }
 
 function idleSpenders(

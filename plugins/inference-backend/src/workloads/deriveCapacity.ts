@@ -6,6 +6,7 @@ import {
   gpuTypeKey,
   NodePoolCapacity,
   nodePoolGrowthRoom,
+  parseCountQuantity,
   readNodeGpuInfo,
 } from '@inference-platform/plugin-inference-common';
 
@@ -132,6 +133,10 @@ export function deriveCapacity(
       nodePool.status?.resources?.['nvidia.com/gpu'] ?? poolGpus.get(pool) ?? 0,
     );
     const room = nodePoolGrowthRoom(nodePool.spec?.limits, held);
+    const limit =
+      room === undefined
+        ? undefined
+        : parseCountQuantity(nodePool.spec.limits['nvidia.com/gpu']);
     const poolLines = [...lines.values()].filter(
       l => l.pool === pool && !l.gpuType.includes('-MIG-'),
     );
@@ -147,10 +152,12 @@ export function deriveCapacity(
         allocated: 0,
         free: 0,
         growthRoom: room,
+        limit,
         nodeNames: new Set(),
       });
     } else if (poolLines.length === 1) {
       poolLines[0].growthRoom = room;
+      poolLines[0].limit = limit;
     }
   }
 

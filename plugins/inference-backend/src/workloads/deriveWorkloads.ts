@@ -14,6 +14,7 @@ import {
   WorkloadPod,
 } from '@inference-platform/plugin-inference-common';
 import { EntityIndex } from './entityIndex';
+import { namespaceGpuQuotas } from './namespaceQuotas';
 
 type Json = Record<string, any>;
 
@@ -35,6 +36,8 @@ export interface ClusterObjects {
   scaledobjects: Json[];
   inferenceservices: Json[];
   leaderworkersets: Json[];
+  /** Namespaces' ResourceQuotas, for the GPU quota a workload runs under (absent: not tracked). */
+  resourcequotas?: Json[];
 }
 
 /** Recent metric series of a workload, by workload id (from the usage sampler). */
@@ -48,6 +51,8 @@ interface Root {
   ready: number;
   available?: number;
   pods: Json[];
+  /** Objects that create the pods for the root (its active ReplicaSets), whose events explain missing pods. */
+  controllers?: string[];
 }
 
 /** How a derivation reports an object it had to leave out. */
@@ -171,9 +176,9 @@ export function deriveWorkloads(
     const owner = deployment.metadata.ownerReferences?.find(
       (o: Json) => o.kind === 'InferenceService',
     );
-    const rootPods = (
-      replicaSetsByDeployment.get(`${ns}/${deployment.metadata.name}`) ?? []
-    ).flatMap(
+    const replicaSets =
+      replicaSetsByDeployment.get(`${ns}/${deployment.metadata.name}`) ?? [];
+    const rootPods = replicaSets.flatMap(
       rs => podsByOwner.get(`${ns}/ReplicaSet/${rs.metadata.name}`) ?? [],
     );
     const isvc = owner && isvcByName.get(`${ns}/${owner.name}`)?.[0];
@@ -185,6 +190,10 @@ export function deriveWorkloads(
       ready: deployment.status?.readyReplicas ?? 0,
       available: deployment.status?.availableReplicas,
       pods: rootPods,
+      // a scaled-down ReplicaSet's old FailedCreate explains nothing
+      controllers: replicaSets
+        .filter(rs => Number(rs.spec?.replicas ?? 0) > 0)
+        .map(rs => rs.metadata.name),
     });
   });
   eachIsolated(objects.statefulsets, 'StatefulSet', onSkip, sts => {
@@ -294,6 +303,9 @@ function toWorkload(
   const events = [
     ...(context.eventsByObject.get(`${metadata.namespace}/${metadata.name}`) ??
       []),
+    ...(root.controllers ?? []).flatMap(
+      name => context.eventsByObject.get(`${metadata.namespace}/${name}`) ?? [],
+    ),
     ...root.pods.flatMap(
       p =>
         context.eventsByObject.get(
@@ -347,6 +359,14 @@ function toWorkload(
       autoscaler,
     }),
     pods: root.pods.map(p => context.podViews.get(p)!),
+    namespaceQuotas: gpuContainers[0]
+      ? namespaceGpuQuotas(
+          objects.resourcequotas ?? [],
+          objects.cluster,
+          metadata.namespace,
+          gpuContainers[0].resourceName,
+        )
+      : undefined,
     findings,
     updatedAt: context.now.toISOString(),
   };
@@ -474,6 +494,11 @@ function toWorkloadPod(pod: Json, nodes: Map<string, Json>): WorkloadPod {
       ) ?? false,
     restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
     nodeName: pod.spec?.nodeName,
+    schedulingMessage: pod.spec?.nodeName
+      ? undefined
+      : pod.status?.conditions?.find(
+          (c: Json) => c.type === 'PodScheduled' && c.status === 'False',
+        )?.message,
     gpuType: node ? podGpuTypeKey(pod as PodLike, node as NodeLike) : undefined,
     gpus,
     startedAt: pod.status?.startTime,

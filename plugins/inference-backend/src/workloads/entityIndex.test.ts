@@ -140,3 +140,70 @@ describe('workload owner', () => {
     expect(workload.owner).toBe('group:default/ml-chat');
   });
 });
+
+describe('what the verdicts read besides the workload', () => {
+  it('keeps the owner of a cluster Resource and of a System', () => {
+    const index = EntityIndex.fromEntities([
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          name: 'gpu-batch',
+          namespace: 'default',
+          annotations: { 'inference-platform.io/clusters': 'gpu-batch' },
+        },
+        spec: { type: 'kubernetes-cluster', owner: 'platform-team' },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: { name: 'ai-platform', namespace: 'default' },
+        spec: { owner: 'group:default/platform-team' },
+      },
+    ]);
+    expect(index.clusterResource('resource:default/gpu-batch')?.ownerRef).toBe(
+      'group:default/platform-team',
+    );
+    expect(index.system('system:default/ai-platform')?.ownerRef).toBe(
+      'group:default/platform-team',
+    );
+  });
+
+  it("reads the namespace's ResourceQuota on the workload's GPU resource", () => {
+    const [workload] = deriveWorkloads(
+      {
+        ...clusterWithFaqBot({ 'backstage.io/kubernetes-id': 'faq-bot' }),
+        resourcequotas: [
+          {
+            metadata: { name: 'gpu-quota', namespace: 'ml-chat' },
+            spec: { hard: { 'requests.nvidia.com/gpu': '4' } },
+            status: {
+              hard: { 'requests.nvidia.com/gpu': '4' },
+              used: { 'requests.nvidia.com/gpu': '3' },
+            },
+          },
+          {
+            metadata: { name: 'cpu-quota', namespace: 'ml-chat' },
+            spec: { hard: { 'requests.cpu': '64' } },
+          },
+          {
+            metadata: { name: 'gpu-quota', namespace: 'ml-search' },
+            spec: { hard: { 'requests.nvidia.com/gpu': '8' } },
+          },
+        ],
+      },
+      EntityIndex.fromEntities([]),
+      { now: new Date('2026-12-04T00:00:00Z') },
+    );
+    expect(workload.namespaceQuotas).toEqual([
+      {
+        cluster: 'gpu-us-east',
+        namespace: 'ml-chat',
+        name: 'gpu-quota',
+        resource: 'requests.nvidia.com/gpu',
+        hard: 4,
+        used: 3,
+      },
+    ]);
+  });
+});

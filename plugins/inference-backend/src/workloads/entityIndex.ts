@@ -28,6 +28,13 @@ export interface LinkedEntity {
 export interface ClusterResource {
   entityRef: string;
   clusters: string[];
+  ownerRef?: string;
+}
+
+/** A System entity, for the owner its summary names. */
+export interface SystemEntity {
+  entityRef: string;
+  ownerRef?: string;
 }
 
 /**
@@ -37,6 +44,7 @@ export class EntityIndex {
   private readonly byId = new Map<string, LinkedEntity[]>();
   private readonly byRef = new Map<string, LinkedEntity>();
   private readonly resourcesByRef = new Map<string, ClusterResource>();
+  private readonly systemsByRef = new Map<string, SystemEntity>();
 
   /**
    * @param placements - where each team may deploy (inference.tenancy and Group annotations). When given, an entity
@@ -47,9 +55,12 @@ export class EntityIndex {
     readonly entities: LinkedEntity[] = [],
     readonly resources: ClusterResource[] = [],
     private readonly placements?: Map<string, TeamPlacement>,
+    readonly systems: SystemEntity[] = [],
   ) {
     for (const resource of resources)
       this.resourcesByRef.set(resource.entityRef, resource);
+    for (const system of systems)
+      this.systemsByRef.set(system.entityRef, system);
     for (const entity of entities) {
       const list = this.byId.get(entity.kubernetesId) ?? [];
       list.push(entity);
@@ -68,11 +79,19 @@ export class EntityIndex {
   ): EntityIndex {
     const linked: LinkedEntity[] = [];
     const resources: ClusterResource[] = [];
+    const systems: SystemEntity[] = [];
     const placements = configuredPlacements
       ? placementsOf(entities, configuredPlacements)
       : undefined;
     for (const entity of entities) {
       if (entity.kind.toLowerCase() === 'group') continue;
+      if (entity.kind.toLowerCase() === 'system') {
+        systems.push({
+          entityRef: stringifyEntityRef(entity),
+          ownerRef: ownerRefOf(entity),
+        });
+        continue;
+      }
       const annotations = entity.metadata.annotations ?? {};
       const clusters = annotations['inference-platform.io/clusters']
         ?.split(',')
@@ -81,7 +100,11 @@ export class EntityIndex {
       const kubernetesId = annotations['backstage.io/kubernetes-id'];
       if (!kubernetesId) {
         if (entity.kind.toLowerCase() === 'resource' && clusters?.length) {
-          resources.push({ entityRef: stringifyEntityRef(entity), clusters });
+          resources.push({
+            entityRef: stringifyEntityRef(entity),
+            clusters,
+            ownerRef: ownerRefOf(entity),
+          });
         }
         continue;
       }
@@ -100,7 +123,7 @@ export class EntityIndex {
         ),
       });
     }
-    return new EntityIndex(linked, resources, placements);
+    return new EntityIndex(linked, resources, placements, systems);
   }
 
   /**
@@ -147,6 +170,11 @@ export class EntityIndex {
   /** Linked entities that are part of a system. */
   inSystem(systemRef: string): LinkedEntity[] {
     return this.entities.filter(e => e.systemRef === systemRef);
+  }
+
+  /** A System entity's ref and owner. */
+  system(entityRef: string): SystemEntity | undefined {
+    return this.systemsByRef.get(entityRef);
   }
 
   /** The clusters a Resource entity stands for. */

@@ -169,7 +169,17 @@ export const READY_VERDICT: HeadroomVerdict = {
   quotaHeadroomGpus: 6,
   capacityShortfallGpus: 0,
   quotaShortfallGpus: 0,
+  namespaceQuotaShortfallGpus: 0,
   maxReplicasTooLow: false,
+  today: {
+    desiredReplicas: 2,
+    scheduledReplicas: 2,
+    pendingReplicas: 0,
+    missingReplicas: 0,
+    capacityShortfallGpus: 0,
+    namespaceQuotaShortfallGpus: 0,
+  },
+  actions: [],
   pools: [
     {
       cluster: 'gpu-us-east',
@@ -177,15 +187,49 @@ export const READY_VERDICT: HeadroomVerdict = {
       gpuType: H100,
       freeGpus: 6,
       growthRoomGpus: 8,
+      allocatableGpus: 16,
+      limitGpus: 24,
     },
   ],
   explanation:
-    'At 10x load (20 requests/s) it needs 2 replicas (8 NVIDIA-H100-80GB-HBM3 GPUs), 0 more GPUs than now: ready (6 free + 8 pool growth; 0 need quota, 6 headroom).',
+    'At 10x load (20 requests/s) it needs 2 replicas (8 NVIDIA-H100-80GB-HBM3 GPUs), 0 more GPUs than it holds: ready (6 free + 8 pool growth; 0 need quota, 6 headroom).',
 };
+
+const QUOTA_BOUND_ACTIONS: HeadroomVerdict['actions'] = [
+  {
+    kind: 'raise-max-replicas',
+    for: 'target',
+    from: 4,
+    to: 20,
+    text: "Raise the autoscaler's maxReplicas from 4 to 20.",
+  },
+  {
+    kind: 'add-gpus',
+    for: 'target',
+    gpus: 4,
+    gpuType: H100,
+    cluster: 'gpu-us-east',
+    pool: 'h100-pool',
+    from: 24,
+    to: 28,
+    text: 'Free or add 4 NVIDIA-H100-80GB-HBM3 GPUs in pool h100-pool (gpu-us-east): raise its NodePool limit (spec.limits nvidia.com/gpu) from 24 to 28.',
+  },
+  {
+    kind: 'raise-platform-quota',
+    for: 'target',
+    gpus: 12,
+    gpuType: H100,
+    owner: 'group:default/ml-chat',
+    from: 24,
+    to: 36,
+    text: 'Raise the platform quota of group:default/ml-chat on NVIDIA-H100-80GB-HBM3 from 24 to 36.',
+  },
+];
 
 export const QUOTA_BOUND_VERDICT: HeadroomVerdict = {
   ...READY_VERDICT,
   verdict: 'quota-bound',
+  binding: 'platform-quota',
   loadUnit: 'replicas',
   replicasNeeded: 20,
   additionalReplicas: 18,
@@ -195,8 +239,65 @@ export const QUOTA_BOUND_VERDICT: HeadroomVerdict = {
   capacityShortfallGpus: 4,
   quotaShortfallGpus: 12,
   maxReplicasTooLow: true,
+  actions: QUOTA_BOUND_ACTIONS,
+  explanation: `At 10x load (20 replicas) it needs 20 replicas (20 NVIDIA-H100-80GB-HBM3 GPUs), 18 more GPUs than it holds: quota-bound, 12 GPUs short: capacity 4 short (6 free + 8 pool growth); platform quota 12 short (18 need quota, 6 headroom). ${QUOTA_BOUND_ACTIONS.map(
+    a => a.text,
+  ).join(' ')}`,
+};
+
+const BLOCKED_ACTION: HeadroomVerdict['actions'][number] = {
+  kind: 'add-gpus',
+  for: 'today',
+  gpus: 8,
+  gpuType: 'NVIDIA-A100-SXM4-80GB',
+  cluster: 'gpu-batch',
+  pool: 'a100-pool',
+  from: 8,
+  to: 16,
+  text: 'Free or add 8 NVIDIA-A100-SXM4-80GB GPUs in pool a100-pool (gpu-batch): raise its NodePool limit (spec.limits nvidia.com/gpu) from 8 to 16.',
+};
+
+/** The demo's doc-summariser: its second replica is Pending, its pool at its NodePool limit. */
+export const BLOCKED_VERDICT: HeadroomVerdict = {
+  ...READY_VERDICT,
+  verdict: 'blocked',
+  binding: 'capacity',
+  targetLoad: 4.8,
+  gpusNeeded: 16,
+  additionalReplicas: 1,
+  additionalGpus: 8,
+  freeGpus: 0,
+  growthRoomGpus: 0,
+  capacityGpus: 0,
+  quotaHeadroomGpus: 0,
+  capacityShortfallGpus: 8,
+  today: {
+    desiredReplicas: 2,
+    scheduledReplicas: 1,
+    pendingReplicas: 1,
+    missingReplicas: 0,
+    capacityShortfallGpus: 8,
+    namespaceQuotaShortfallGpus: 0,
+  },
+  actions: [BLOCKED_ACTION],
+  explanation: `Today 1 of 2 replicas cannot run: 1 Pending (0/4 nodes are available: 3 node(s) didn't match Pod's node affinity/selector, 1 Insufficient nvidia.com/gpu.); 8 NVIDIA-A100-SXM4-80GB GPUs short (0 free + 0 pool growth in a100-pool (gpu-batch), NodePool limit 8 reached). At 10x load (4.8 requests/s) it needs 2 replicas (16 NVIDIA-A100-SXM4-80GB GPUs), 8 more GPUs than it holds: capacity 8 short (0 free + 0 pool growth). ${BLOCKED_ACTION.text}`,
+};
+
+/** The demo's code assistant, crash-looping on CUDA out of memory: no verdict at 10x. */
+export const FAILING_VERDICT: HeadroomVerdict = {
+  ...QUOTA_BOUND_VERDICT,
+  verdict: 'failing',
+  binding: undefined,
+  failing: 'CUDA out of memory; 2 of 2 pods in CrashLoopBackOff',
+  actions: [
+    {
+      kind: 'fix-failure',
+      for: 'today',
+      text: 'Fix why it is not serving first (CUDA out of memory; 2 of 2 pods in CrashLoopBackOff); a 10x verdict follows once its pods run.',
+    },
+  ],
   explanation:
-    'At 10x load (20 replicas) it needs 20 replicas (20 NVIDIA-H100-80GB-HBM3 GPUs), 18 more GPUs than now: quota-bound, 12 GPUs short (18 need quota, 6 headroom); capacity also 4 short (6 free + 8 pool growth). Raise maxReplicas from 2 to 20.',
+    'No 10x verdict: it is not serving (CUDA out of memory; 2 of 2 pods in CrashLoopBackOff). Fix that first; its health findings say how.',
 };
 
 export const CHAT_QUOTA: QuotaStanding = {
@@ -343,7 +444,7 @@ export function platformOverview(): PlatformOverview {
         workloadId: 'gpu-batch/ml-batch/Deployment/doc-summariser',
         owner: 'group:default/ml-batch',
         message:
-          'doc-summariser has no autoscaler: it holds 16 GPUs around the clock',
+          'doc-summariser has no autoscaler: it cannot follow load and holds 8 GPUs around the clock (16 charged for its 2 replicas)',
       },
     ],
     spend: {
@@ -415,6 +516,13 @@ export function fixtureInferenceApi(): InferenceApi {
       limit: request.limit,
       updatedBy: 'user:default/guest',
       updatedAt: NOW,
+    }),
+    removeQuota: async request => ({
+      ownerRef: request.owner,
+      gpuType: request.gpuType,
+      previousLimit: 4,
+      removedBy: 'user:default/guest',
+      removedAt: NOW,
     }),
     getQuotaAudit: async () => [],
     getPlatformOverview: async () => platformOverview(),

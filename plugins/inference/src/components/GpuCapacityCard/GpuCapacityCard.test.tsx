@@ -1,8 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  BLOCKED_VERDICT,
   clusterEntity,
   emptySummary,
+  FAILING_VERDICT,
   fakeInferenceApi,
   QUOTA_BOUND_VERDICT,
   READY_VERDICT,
@@ -104,7 +106,64 @@ describe('GpuCapacityCard', () => {
     expect(within(short).getByText('12 GPUs')).toBeInTheDocument();
     expect(within(short).getByText('capacity 4, quota 12')).toBeInTheDocument();
     expect(screen.getByText(/No load metrics yet/)).toBeInTheDocument();
-    expect(screen.getByText(/Raise maxReplicas from 2 to 20/)).toBeVisible();
+    const actions = screen.getByRole('list', { name: 'What to do' });
+    expect(
+      within(actions)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      "at 10×Raise the autoscaler's maxReplicas from 4 to 20.",
+      'at 10×Free or add 4 NVIDIA-H100-80GB-HBM3 GPUs in pool h100-pool (gpu-us-east): raise its NodePool limit (spec.limits nvidia.com/gpu) from 24 to 28.',
+      'at 10×Raise the platform quota of group:default/ml-chat on NVIDIA-H100-80GB-HBM3 from 24 to 36.',
+    ]);
+    // the advice is listed once, not repeated in the sentence above it
+    expect(
+      screen.getAllByText(/Raise the autoscaler's maxReplicas/),
+    ).toHaveLength(1);
+  });
+
+  it('shows a service that cannot run its replicas today as blocked, never ready, with what to free or add', async () => {
+    const api = fakeInferenceApi({
+      getEntitySummary: async () => summary({ capacity: BLOCKED_VERDICT }),
+    });
+    await renderEntityCard(<GpuCapacityCard />, { api });
+    const verdict = await screen.findByTestId('headroom-verdict');
+    expect(
+      within(verdict).getByText('Blocked today: 1 of 2 replicas cannot run'),
+    ).toBeInTheDocument();
+    expect(within(verdict).queryByText(/Ready for/)).not.toBeInTheDocument();
+    const running = within(verdict).getByRole('group', {
+      name: 'Replicas running',
+    });
+    expect(within(running).getByText('1 of 2')).toBeInTheDocument();
+    expect(within(running).getByText('1 Pending')).toBeInTheDocument();
+    const short = within(verdict).getByRole('group', { name: 'Short today' });
+    expect(within(short).getByText('8 GPUs')).toBeInTheDocument();
+    expect(
+      within(short).getByText('capacity 8, namespace quota 0'),
+    ).toBeInTheDocument();
+    const actions = within(verdict).getByRole('list', { name: 'What to do' });
+    expect(within(actions).getByRole('listitem').textContent).toBe(
+      `today${BLOCKED_VERDICT.actions[0].text}`,
+    );
+  });
+
+  it('gives no 10x numbers for a crash-looping service, but the reason', async () => {
+    const api = fakeInferenceApi({
+      getEntitySummary: async () => summary({ capacity: FAILING_VERDICT }),
+    });
+    await renderEntityCard(<GpuCapacityCard />, { api });
+    const verdict = await screen.findByTestId('headroom-verdict');
+    expect(
+      within(verdict).getByText('No 10× verdict: not serving'),
+    ).toBeInTheDocument();
+    expect(
+      within(verdict).getByText(FAILING_VERDICT.explanation),
+    ).toBeInTheDocument();
+    expect(
+      within(verdict).queryByRole('group', { name: 'GPUs needed' }),
+    ).not.toBeInTheDocument();
+    expect(within(verdict).queryByText(/maxReplicas/)).not.toBeInTheDocument();
   });
 
   it('shows a capacity-bound verdict', async () => {
@@ -130,13 +189,18 @@ describe('GpuCapacityCard', () => {
         entity.kind.toLowerCase() === 'resource'
           ? summary({
               capacity: undefined,
-              workloads: [workload(), workload({ name: 'code-assistant-llm' })],
+              workloads: [
+                workload(),
+                workload({ name: 'code-assistant-llm' }),
+                workload({ name: 'doc-summariser' }),
+              ],
             })
           : summary({
               capacity:
-                entity.name === 'code-assistant-llm'
-                  ? QUOTA_BOUND_VERDICT
-                  : READY_VERDICT,
+                {
+                  'code-assistant-llm': FAILING_VERDICT,
+                  'doc-summariser': BLOCKED_VERDICT,
+                }[entity.name] ?? READY_VERDICT,
             }),
     });
     await renderEntityCard(<GpuCapacityCard />, { api, entity: clusterEntity });
@@ -147,9 +211,21 @@ describe('GpuCapacityCard', () => {
     expect(
       within(verdicts).getByText('Ready for 10× load'),
     ).toBeInTheDocument();
-    expect(
-      within(verdicts).getByText('Quota-bound at 10× load'),
-    ).toBeInTheDocument();
+    const cellsOf = (name: string) =>
+      within(verdicts).getByText(name).closest('tr')!.querySelectorAll('td');
+    // a service that cannot run its replicas is never listed as ready, and its shortfall is today's
+    expect([...cellsOf('doc-summariser')].map(c => c.textContent)).toEqual([
+      'doc-summariser',
+      'Blocked today: 1 of 2 replicas cannot run',
+      '16',
+      '8',
+    ]);
+    expect([...cellsOf('code-assistant-llm')].map(c => c.textContent)).toEqual([
+      'code-assistant-llm',
+      'No 10× verdict: not serving',
+      '–',
+      '–',
+    ]);
     await screen.findByRole('table', { name: 'GPU capacity by pool' });
     expect(poolRows().map(row => row.slice(0, 2))).toEqual([
       ['gpu-us-east/h100-pool', 'NVIDIA-H100-80GB-HBM3'],

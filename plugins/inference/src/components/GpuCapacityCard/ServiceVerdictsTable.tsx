@@ -13,11 +13,11 @@ import { inferenceApiRef } from '../../api';
 import { formatNumber } from '../../format';
 import { loadEntitySummary } from '../../hooks';
 import { RetryableError } from '../CardStates';
-import { VerdictStatus } from './HeadroomVerdictPanel';
+import { VerdictStatus, verdictShortfall } from './HeadroomVerdictPanel';
 
 /**
  * The 10× verdict of each service of a system or a cluster (the verdict is per service: its load, GPU type and
- * owner's quota).
+ * owner's quota). GPUs short are today's for a service that cannot run its replicas; none for one not serving.
  */
 export function ServiceVerdictsTable(props: { entityRefs: string[] }) {
   const api = useApi(inferenceApiRef);
@@ -60,15 +60,12 @@ export function ServiceVerdictsTable(props: { entityRefs: string[] }) {
                 <VerdictStatus verdict={verdict} />
               </TableCell>
               <TableCell align="right">
-                {formatNumber(verdict.gpusNeeded)}
+                {verdict.verdict === 'failing'
+                  ? '–'
+                  : formatNumber(verdict.gpusNeeded)}
               </TableCell>
               <TableCell align="right">
-                {formatNumber(
-                  Math.max(
-                    verdict.capacityShortfallGpus,
-                    verdict.quotaShortfallGpus,
-                  ),
-                )}
+                {formatNumber(verdictShortfall(verdict))}
               </TableCell>
             </TableRow>
           );
