@@ -10,8 +10,14 @@ import { trimObject } from './trim';
 
 type Json = Record<string, any>;
 
-/** Checks a value at a path; says what is wrong, or nothing. */
-type Check = (value: unknown, path: string) => string | undefined;
+/** What is wrong with a value, and where: the path is filled in on the way out, only when something is wrong. */
+interface Problem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** Checks a value; says what is wrong, or nothing. */
+type Check = (value: unknown) => Problem | undefined;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -30,74 +36,92 @@ const isPlain = (value: unknown): value is Json =>
 /** Absent: API servers write `null` for unset optional fields (an event's `eventTime`, a template's timestamp). */
 const absent = (value: unknown) => value === undefined || value === null;
 
+const wrong = (expected: string, value: unknown): Problem => ({
+  path: [],
+  message: `expected ${expected}, got ${describe(value)}`,
+});
+
+/** `spec.containers[0].resources.limits.nvidia.com/gpu: expected a quantity, got an object` */
+function format(problem: Problem): string {
+  const path = problem.path
+    .map((key, i) =>
+      typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${key}`,
+    )
+    .join('');
+  return path ? `${path}: ${problem.message}` : problem.message;
+}
+
 // every field is optional: absent always passes, `required` says what must be there
-const string: Check = (v, p) =>
-  absent(v) || typeof v === 'string'
-    ? undefined
-    : `${p}: expected a string, got ${describe(v)}`;
-const number: Check = (v, p) =>
+const string: Check = v =>
+  absent(v) || typeof v === 'string' ? undefined : wrong('a string', v);
+const number: Check = v =>
   absent(v) || (typeof v === 'number' && Number.isFinite(v))
     ? undefined
-    : `${p}: expected a number, got ${describe(v)}`;
-const count: Check = (v, p) =>
+    : wrong('a number', v);
+const count: Check = v =>
   absent(v) || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
     ? undefined
-    : `${p}: expected a whole number, got ${describe(v)}`;
-const boolean: Check = (v, p) =>
-  absent(v) || typeof v === 'boolean'
-    ? undefined
-    : `${p}: expected true or false, got ${describe(v)}`;
+    : wrong('a whole number', v);
+const boolean: Check = v =>
+  absent(v) || typeof v === 'boolean' ? undefined : wrong('true or false', v);
 /** A Kubernetes quantity: a string, or the number a custom resource keeps. */
-const quantity: Check = (v, p) =>
+const quantity: Check = v =>
   absent(v) ||
   typeof v === 'string' ||
   (typeof v === 'number' && Number.isFinite(v))
     ? undefined
-    : `${p}: expected a quantity, got ${describe(v)}`;
+    : wrong('a quantity', v);
 const any: Check = () => undefined;
 
 function object(fields: Record<string, Check>): Check {
   const entries = Object.entries(fields);
-  return (v, p) => {
+  return v => {
     if (absent(v)) return undefined;
-    if (!isPlain(v)) return `${p}: expected an object, got ${describe(v)}`;
+    if (!isPlain(v)) return wrong('an object', v);
     for (const [key, check] of entries) {
-      const problem = check(v[key], p ? `${p}.${key}` : key);
-      if (problem) return problem;
+      const problem = check(v[key]);
+      if (problem) {
+        problem.path.unshift(key);
+        return problem;
+      }
     }
     return undefined;
   };
 }
 
 function list(item: Check): Check {
-  return (v, p) => {
+  return v => {
     if (absent(v)) return undefined;
-    if (!Array.isArray(v)) return `${p}: expected a list, got ${describe(v)}`;
+    if (!Array.isArray(v)) return wrong('a list', v);
     for (let i = 0; i < v.length; i++) {
-      const problem = absent(v[i])
-        ? `${p}[${i}]: expected a value, got ${describe(v[i])}`
-        : item(v[i], `${p}[${i}]`);
-      if (problem) return problem;
+      const problem = absent(v[i]) ? wrong('a value', v[i]) : item(v[i]);
+      if (problem) {
+        problem.path.unshift(i);
+        return problem;
+      }
     }
     return undefined;
   };
 }
 
 function map(value: Check): Check {
-  return (v, p) => {
+  return v => {
     if (absent(v)) return undefined;
-    if (!isPlain(v)) return `${p}: expected an object, got ${describe(v)}`;
+    if (!isPlain(v)) return wrong('an object', v);
     for (const key in v) {
       if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
-      const problem = value(v[key], `${p}.${key}`);
-      if (problem) return problem;
+      const problem = value(v[key]);
+      if (problem) {
+        problem.path.unshift(key);
+        return problem;
+      }
     }
     return undefined;
   };
 }
 
 function required(check: Check): Check {
-  return (v, p) => (absent(v) ? `${p}: required` : check(v, p));
+  return v => (absent(v) ? { path: [], message: 'required' } : check(v));
 }
 
 const metadata = (namespaced: boolean) =>
@@ -330,19 +354,24 @@ export function screenObject(
     };
   };
   if (!isPlain(raw)) return skip(`expected an object, got ${describe(raw)}`);
-  const problem = metadata(resource.namespaced)(raw.metadata, 'metadata');
-  if (problem) return skip(problem);
+  const problem = metadata(resource.namespaced)(raw.metadata);
+  if (problem)
+    return skip(format({ ...problem, path: ['metadata', ...problem.path] }));
   let trimmed: Json | undefined;
   try {
     trimmed = trimObject(resource.id, raw);
   } catch (error) {
     // the trimmer tripped over a field: name it from the object as it came
+    const found = check(raw);
     return skip(
-      check(raw, '') ??
-        `could not be read: ${error instanceof Error ? error.message : error}`,
+      found
+        ? format(found)
+        : `could not be read: ${
+            error instanceof Error ? error.message : error
+          }`,
     );
   }
   if (!trimmed) return undefined;
-  const invalid = check(trimmed, '');
-  return invalid ? skip(invalid) : trimmed;
+  const invalid = check(trimmed);
+  return invalid ? skip(format(invalid)) : trimmed;
 }
