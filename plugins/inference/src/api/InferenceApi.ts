@@ -87,10 +87,24 @@ export interface QuotaAuditEntry {
   ownerRef: string;
   gpuType: string;
   previousLimit: number | null;
-  newLimit: number;
+  /** The limit after the change; null when the line was removed. */
+  newLimit: number | null;
   changedBy: string;
   reason?: string;
   changedAt: string;
+}
+
+/**
+ * A quota line as it was when it was removed.
+ *
+ * @public
+ */
+export interface QuotaRemoval {
+  ownerRef: string;
+  gpuType: string;
+  previousLimit: number;
+  removedBy: string;
+  removedAt: string;
 }
 
 /**
@@ -113,6 +127,16 @@ export interface InferenceApi {
     limit: number;
     reason?: string;
   }): Promise<QuotaLimitRecord>;
+  /**
+   * Removes a quota line (audited); rejects with 403 unless the caller holds `inference.quota.update`, and with 409
+   * naming what holds GPUs of the line unless `force`.
+   */
+  removeQuota(request: {
+    owner: string;
+    gpuType: string;
+    force?: boolean;
+    reason?: string;
+  }): Promise<QuotaRemoval>;
   getQuotaAudit(owner: string, gpuType: string): Promise<QuotaAuditEntry[]>;
   getPlatformOverview(): Promise<PlatformOverview>;
 }

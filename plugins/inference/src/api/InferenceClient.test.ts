@@ -69,6 +69,21 @@ describe('InferenceClient', () => {
     });
   });
 
+  it('removes a quota line with DELETE, force and reason in the query', async () => {
+    const { client, fetch } = clientAnswering(200, { previousLimit: 4 });
+    await client.removeQuota({
+      owner: 'user:default/guest',
+      gpuType: 'NVIDIA-H200-TYPO',
+      force: true,
+      reason: 'typo, never used',
+    });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe(
+      `${BASE}/quotas/user%3Adefault%2Fguest/NVIDIA-H200-TYPO?force=true&reason=typo%2C+never+used`,
+    );
+    expect(init?.method).toBe('DELETE');
+  });
+
   it('rejects with the response error the backend sent', async () => {
     const { client } = clientAnswering(403, {
       error: { name: 'NotAllowedError', message: 'Unauthorized' },

@@ -14,6 +14,7 @@ import {
   InferenceApi,
   QuotaAuditEntry,
   QuotaLimitRecord,
+  QuotaRemoval,
   UsageHistory,
   UsageQuery,
   WorkloadQuery,
@@ -99,6 +100,23 @@ export class InferenceClient implements InferenceApi {
     );
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as QuotaLimitRecord;
+  }
+
+  async removeQuota(request: {
+    owner: string;
+    gpuType: string;
+    force?: boolean;
+    reason?: string;
+  }): Promise<QuotaRemoval> {
+    const response = await this.fetch(
+      `${quotaPath(request.owner, request.gpuType)}${queryString({
+        force: request.force ? 'true' : undefined,
+        reason: request.reason,
+      })}`,
+      { method: 'DELETE' },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as QuotaRemoval;
   }
 
   async getQuotaAudit(

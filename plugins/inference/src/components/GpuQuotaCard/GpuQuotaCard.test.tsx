@@ -41,6 +41,11 @@ function renderQuota(
   });
 }
 
+/** The options of a select's group (role queries are slow over a hundred options). */
+function optionsOf(element: HTMLElement) {
+  return [...element.querySelectorAll('option')].map(o => o.textContent);
+}
+
 function cells(gpuType: string) {
   return within(screen.getByTestId(`quota-${gpuType}`))
     .getAllByRole('cell')
@@ -208,7 +213,7 @@ describe('GpuQuotaCard', () => {
     expect(screen.getByText(/Ask the platform team/)).toBeInTheDocument();
   });
 
-  it('lets the platform team add a limit for a GPU type the team has none of', async () => {
+  it('lets the platform team add a limit, picking the GPU type from the fleet’s pools and the GPU catalog', async () => {
     const api = fakeInferenceApi({
       getEntitySummary: async () => emptySummary('group:default/ml-chat'),
     });
@@ -216,10 +221,28 @@ describe('GpuQuotaCard', () => {
     expect(await screen.findByText(/Add a limit per GPU type/)).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Add GPU type' }));
     const dialog = await screen.findByRole('dialog');
-    await userEvent.type(
-      within(dialog).getByLabelText('GPU type'),
-      'NVIDIA-L4',
+    const select = within(dialog).getByLabelText('GPU type');
+    // a choice, not free text: a type nobody has cannot be typed in
+    expect(select.tagName).toBe('SELECT');
+    await waitFor(() =>
+      expect(
+        within(dialog).getByRole('group', { name: 'In the fleet' }),
+      ).toBeInTheDocument(),
     );
+    const fleet = optionsOf(
+      within(dialog).getByRole('group', { name: 'In the fleet' }),
+    );
+    expect(fleet).toEqual(['NVIDIA-A100-SXM4-80GB', H100, 'NVIDIA-L4']);
+    const catalog = optionsOf(
+      within(dialog).getByRole('group', {
+        name: 'Other GPU types of the catalog',
+      }),
+    );
+    expect(catalog).toContain('NVIDIA-A100-SXM4-80GB-MIG-1g.10gb');
+    expect(catalog).not.toContain(H100);
+    expect(catalog).toContain('NVIDIA-A100-SXM4-40GB');
+
+    await userEvent.selectOptions(select, 'NVIDIA-L4');
     await userEvent.type(within(dialog).getByLabelText('Limit (GPUs)'), '4');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(api.updateQuota).toHaveBeenCalledWith({
@@ -228,5 +251,79 @@ describe('GpuQuotaCard', () => {
       limit: 4,
       reason: undefined,
     });
+  });
+
+  it('does not offer a GPU type the team has a line for already', async () => {
+    await renderQuota();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Add GPU type' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await waitFor(() =>
+      expect(
+        within(dialog).getByRole('group', { name: 'In the fleet' }),
+      ).toBeInTheDocument(),
+    );
+    expect(optionsOf(dialog)).not.toContain(H100);
+  });
+
+  it('flags a limit above what the fleet has of that GPU type', async () => {
+    await renderQuota({
+      api: fakeInferenceApi({
+        getEntitySummary: async () =>
+          groupSummary([
+            { ...CHAT_QUOTA, exceedsCapacity: { capacity: 16, limit: 24 } },
+          ]),
+      }),
+    });
+    expect(
+      await screen.findByText(
+        'limit above the 16 GPUs of this type in the fleet',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('removes a line with a reason, and after a refusal naming what holds its GPUs only when told to force it', async () => {
+    const api = fakeInferenceApi({
+      getEntitySummary: async () => groupSummary(),
+    });
+    api.removeQuota.mockRejectedValueOnce(
+      Object.assign(
+        new Error(
+          `group:default/ml-chat holds 20 x ${H100} on this quota (18 charged to running workloads, 2 by pending reservations)`,
+        ),
+        { statusCode: 409 },
+      ),
+    );
+    await renderQuota({ api });
+    await userEvent.click(
+      await screen.findByRole('button', { name: `Edit the ${H100} limit` }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText('Reason'), 'moved');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Remove line' }),
+    );
+    expect(api.removeQuota).toHaveBeenLastCalledWith({
+      owner: 'group:default/ml-chat',
+      gpuType: H100,
+      reason: 'moved',
+      force: false,
+    });
+    expect(
+      (await within(dialog).findAllByText(/holds 20 x/)).length,
+    ).toBeGreaterThan(0);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Remove anyway' }),
+    );
+    expect(api.removeQuota).toHaveBeenLastCalledWith({
+      owner: 'group:default/ml-chat',
+      gpuType: H100,
+      reason: 'moved',
+      force: true,
+    });
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
   });
 });

@@ -23,7 +23,16 @@ export function GpuQuotaCard() {
   const [editing, setEditing] = useState<QuotaEditTarget>();
   const owner = stringifyEntityRef(entity);
   const addLimit = canEdit ? (
-    <Button size="small" color="primary" onClick={() => setEditing({ owner })}>
+    <Button
+      size="small"
+      color="primary"
+      onClick={() =>
+        setEditing({
+          owner,
+          existing: state.value?.quota.map(q => q.gpuType) ?? [],
+        })
+      }
+    >
       Add GPU type
     </Button>
   ) : undefined;

@@ -115,6 +115,12 @@ export function QuotaLines(props: {
                     over its limit
                   </Typography>
                 )}
+                {standing.exceedsCapacity && (
+                  <Typography variant="caption" color="error" component="div">
+                    limit above the {standing.exceedsCapacity.capacity} GPUs of
+                    this type in the fleet
+                  </Typography>
+                )}
               </TableCell>
               <TableCell align="right">{standing.limit ?? 'none'}</TableCell>
               <TableCell align="right">{standing.used}</TableCell>

@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { EmptyState, InfoCard } from '@backstage/core-components';
+import { useEffect } from 'react';
 import {
   EntityInferenceSummary,
   INFERENCE_ANNOTATIONS,
@@ -11,6 +12,9 @@ import { CardStates } from '../CardStates';
 import { ClusterStates, isOutdated } from '../ClusterStates';
 import { ServingSlos } from './ServingMetricsFigures';
 import { WorkloadHealth } from './WorkloadHealth';
+
+/** How soon a card of a service still linking asks again. */
+const LINKING_RETRY_MS = 3_000;
 
 function slosOf(entity: Entity): ServingSlos {
   const ttftMs = Number(
@@ -51,6 +55,8 @@ export function healthHeadline(
     )} against ${formatSeconds(slos.ttftP95Seconds)}${staleNote}`;
   }
   const n = summary.workloads.length;
+  // nothing runs: say so and where the backend looked, never "Healthy: 0 workloads"
+  if (n === 0 && summary.nothingRunning) return summary.nothingRunning.message;
   return `Healthy: ${n} workload${n === 1 ? '' : 's'}, no findings${staleNote}`;
 }
 
@@ -66,6 +72,14 @@ export function InferenceHealthCard() {
   const kubernetesId =
     entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION] ??
     entity.metadata.name;
+  const linking = state.value?.nothingRunning?.state === 'linking';
+  const { retry } = state;
+  useEffect(() => {
+    // a service registered moments ago: ask again until its workload is linked
+    if (!linking) return undefined;
+    const timer = setTimeout(retry, LINKING_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [linking, retry, state.value]);
   return (
     <InfoCard
       title="Inference health"
@@ -75,13 +89,24 @@ export function InferenceHealthCard() {
       <CardStates
         {...state}
         empty={summary =>
-          summary.workloads.length === 0 && (
+          summary.workloads.length === 0 &&
+          (summary.nothingRunning?.state === 'linking' ? (
             <EmptyState
               missing="data"
-              title="No model-serving workloads found"
+              title="Linking…"
+              description="This service is new: the card fills in by itself as soon as its workload is seen."
+            />
+          ) : (
+            <EmptyState
+              missing="data"
+              title={
+                summary.nothingRunning
+                  ? 'Nothing is running'
+                  : 'No model-serving workloads found'
+              }
               description={`Label the Deployment (or InferenceService) and its pod template with backstage.io/kubernetes-id: ${kubernetesId} in a cluster the inference backend tracks. The Kubernetes tab uses the same label.`}
             />
-          )
+          ))
         }
       >
         {summary => (

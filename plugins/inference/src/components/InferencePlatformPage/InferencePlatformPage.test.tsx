@@ -1,5 +1,11 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fakeInferenceApi } from '../../__testUtils__';
@@ -8,7 +14,16 @@ import { InferencePlatformPage } from './InferencePlatformPage';
 
 function renderPage(api: InferenceApi = fakeInferenceApi()) {
   return renderInTestApp(
-    <TestApiProvider apis={[[inferenceApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [inferenceApiRef, api],
+        // quota lines are changed in QuotaUseTable.test.tsx
+        [
+          permissionApiRef,
+          mockApis.permission({ authorize: AuthorizeResult.DENY }),
+        ],
+      ]}
+    >
       <InferencePlatformPage />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },

@@ -65,7 +65,7 @@ export function InferencePlatformPage() {
           <WorkloadFindingsTable workloads={workloads} />
         </Grid>
         <Grid item xs={12}>
-          <QuotaUseTable quotas={overview.quotas} />
+          <QuotaUseTable quotas={overview.quotas} onChanged={retry} />
         </Grid>
         <Grid item xs={12}>
           <ClusterCapacityTable

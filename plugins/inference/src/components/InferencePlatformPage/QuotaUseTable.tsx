@@ -1,7 +1,19 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { QuotaStanding } from '@inference-platform/plugin-inference-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  inferenceQuotaUpdatePermission,
+  QuotaStanding,
+} from '@inference-platform/plugin-inference-common';
+import IconButton from '@material-ui/core/IconButton';
+import Typography from '@material-ui/core/Typography';
+import EditIcon from '@material-ui/icons/Edit';
+import { useState } from 'react';
 import { formatPercent, shortRef } from '../../format';
+import {
+  QuotaEditDialog,
+  QuotaEditTarget,
+} from '../GpuQuotaCard/QuotaEditDialog';
 import { NO_WRAP, TABLE_OPTIONS } from './tableOptions';
 
 interface QuotaRow {
@@ -15,6 +27,8 @@ interface QuotaRow {
   free?: number;
   usePercent?: number;
   overLimit: boolean;
+  /** GPUs the fleet has of this type, when the limit is above them. */
+  fleetCapacity?: number;
 }
 
 const columns: TableColumn<QuotaRow>[] = [
@@ -25,7 +39,22 @@ const columns: TableColumn<QuotaRow>[] = [
     render: row => <EntityRefLink entityRef={row.owner} defaultKind="group" />,
   },
   { title: 'GPU type', field: 'gpuType', cellStyle: NO_WRAP },
-  { title: 'Limit', field: 'limit', type: 'numeric', emptyValue: 'none' },
+  {
+    title: 'Limit',
+    field: 'limit',
+    type: 'numeric',
+    emptyValue: 'none',
+    render: row => (
+      <>
+        {row.limit}
+        {row.fleetCapacity !== undefined && (
+          <Typography variant="caption" color="error" component="div">
+            above the {row.fleetCapacity} GPUs in the fleet
+          </Typography>
+        )}
+      </>
+    ),
+  },
   { title: 'Used', field: 'used', type: 'numeric' },
   { title: 'Reserved', field: 'reserved', type: 'numeric' },
   { title: 'Free', field: 'free', type: 'numeric', emptyValue: '–' },
@@ -41,8 +70,19 @@ const columns: TableColumn<QuotaRow>[] = [
   },
 ];
 
-/** Quota use per team and GPU type; used is charged at autoscaler ceiling. Sortable, searchable, filterable. */
-export function QuotaUseTable(props: { quotas: QuotaStanding[] }) {
+/**
+ * Quota use per team and GPU type; used is charged at autoscaler ceiling; a limit above the fleet's GPUs of its type
+ * is flagged. Sortable, searchable, filterable. Holders of `inference.quota.update` can change or remove any line
+ * (also one naming no real team or GPU type); `onChanged` reloads the page after.
+ */
+export function QuotaUseTable(props: {
+  quotas: QuotaStanding[];
+  onChanged?: () => void;
+}) {
+  const { allowed: canEdit } = usePermission({
+    permission: inferenceQuotaUpdatePermission,
+  });
+  const [editing, setEditing] = useState<QuotaEditTarget>();
   const data: QuotaRow[] = props.quotas.map(q => ({
     id: `${q.owner}|${q.gpuType}`,
     owner: q.owner,
@@ -54,18 +94,51 @@ export function QuotaUseTable(props: { quotas: QuotaStanding[] }) {
     free: q.headroom,
     usePercent: q.limit ? ((q.used + q.reserved) / q.limit) * 100 : undefined,
     overLimit: q.overLimit,
+    fleetCapacity: q.exceedsCapacity?.capacity,
   }));
+  const editColumn: TableColumn<QuotaRow> = {
+    title: '',
+    sorting: false,
+    render: row => (
+      <IconButton
+        size="small"
+        aria-label={`Edit or remove the ${row.gpuType} line of ${row.owner}`}
+        onClick={() =>
+          setEditing({
+            owner: row.owner,
+            gpuType: row.gpuType,
+            limit: row.limit,
+            used: row.used + row.reserved,
+          })
+        }
+      >
+        <EditIcon fontSize="small" />
+      </IconButton>
+    ),
+  };
   return (
-    <Table<QuotaRow>
-      title="Quota use by team and GPU type"
-      options={TABLE_OPTIONS}
-      filters={[
-        { column: 'Team', type: 'multiple-select' },
-        { column: 'GPU type', type: 'multiple-select' },
-      ]}
-      columns={columns}
-      data={data}
-      emptyContent="No quotas are set. Add them in app-config (inference.quotas) or on a team's page."
-    />
+    <>
+      <Table<QuotaRow>
+        title="Quota use by team and GPU type"
+        options={TABLE_OPTIONS}
+        filters={[
+          { column: 'Team', type: 'multiple-select' },
+          { column: 'GPU type', type: 'multiple-select' },
+        ]}
+        columns={canEdit ? [...columns, editColumn] : columns}
+        data={data}
+        emptyContent="No quotas are set. Add them in app-config (inference.quotas) or on a team's page."
+      />
+      {editing && (
+        <QuotaEditDialog
+          target={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={() => {
+            setEditing(undefined);
+            props.onChanged?.();
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -1,5 +1,11 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { fakeInferenceApi, platformOverview } from '../../__testUtils__';
 import { inferenceApiRef } from '../../api';
@@ -44,6 +50,11 @@ async function renderPage(overview = degradedOverview()) {
         [
           inferenceApiRef,
           fakeInferenceApi({ getPlatformOverview: async () => overview }),
+        ],
+        // the quota table asks whether the caller may change quota lines
+        [
+          permissionApiRef,
+          mockApis.permission({ authorize: AuthorizeResult.DENY }),
         ],
       ]}
     >
