@@ -113,6 +113,9 @@ export function createGroupLookup(
   };
 }
 
+/** How long the time an entity appeared is remembered. */
+const NEW_FOR_MS = 10 * 60_000;
+
 /** Annotations that make an entity part of the index: it links workloads, stands for clusters or grants namespaces. */
 const LINKING_ANNOTATIONS = [
   'backstage.io/kubernetes-id',
@@ -266,9 +269,6 @@ export class CatalogLinks {
     return run;
   }
 }
-
-/** How long the time an entity appeared is remembered. */
-const NEW_FOR_MS = 10 * 60_000;
 
 function refOf(entity: Entity): string {
   return stringifyEntityRef(entity).toLowerCase();

@@ -139,13 +139,15 @@ describe('entities registered while the backend runs', () => {
       const res = await request(server)
         .get('/api/inference/workloads')
         .set('Authorization', mockCredentials.user.header());
-      expect(res.body.items).toEqual([
-        expect.objectContaining({
-          name: 'faq-bot',
-          owner: 'group:default/ml-chat',
-        }),
-      ]);
-      expect(res.body.items[0].entityRef).toBeUndefined();
+      const [only, ...others] = res.body.items ?? [];
+      if (
+        only?.name !== 'faq-bot' ||
+        only.owner !== 'group:default/ml-chat' ||
+        only.entityRef ||
+        others.length
+      ) {
+        throw new Error(`workloads: ${JSON.stringify(res.body.items)}`);
+      }
     }, 30_000);
   });
 
