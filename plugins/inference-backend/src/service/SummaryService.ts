@@ -134,6 +134,7 @@ export class SummaryService {
     return flagQuotasAboveCapacity(lines, {
       capacity: this.deps.tracker.capacity(),
       clusters: this.deps.tracker.clusterStatuses().length,
+      clustersOf: owner => this.deps.tracker.entityIndex.clustersOf(owner),
     });
   }
 

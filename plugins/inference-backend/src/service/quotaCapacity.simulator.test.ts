@@ -19,7 +19,10 @@ const A100 = 'NVIDIA-A100-SXM4-80GB';
 const BATCH = 'group:default/ml-batch';
 const SEARCH = 'group:default/ml-search';
 
-/** ml-batch's A100 quota of 16 on a fleet with one node of 8 A100s: the quota promises GPUs that do not exist. */
+/**
+ * The demo's case: ml-batch may deploy only to gpu-batch, whose pool has 8 A100s, and holds an A100 quota of 16; the
+ * fleet has 16 A100s in all. The quota promises GPUs the team can never get.
+ */
 describe('quota lines above the fleet’s capacity', () => {
   let sim: SimulatorHandle;
   let server: any;
@@ -43,6 +46,20 @@ describe('quota lines above the fleet’s capacity', () => {
             ],
             namespaces: [{ name: 'ml-batch', team: 'ml-batch' }],
           },
+          {
+            name: 'gpu-eu-west',
+            systemWorkloads: false,
+            dcgmExporter: false,
+            nodePools: [
+              {
+                name: 'a100-pool',
+                gpu: A100,
+                instanceType: 'p4de.24xlarge',
+                nodes: 1,
+              },
+            ],
+            namespaces: [{ name: 'ml-search', team: 'ml-search' }],
+          },
         ],
       },
       controlPort: false,
@@ -59,8 +76,22 @@ describe('quota lines above the fleet’s capacity', () => {
             inference: {
               quotas: [
                 { owner: 'ml-batch', gpuType: A100, limit: 16 },
-                { owner: 'ml-search', gpuType: A100, limit: 8 },
+                { owner: 'ml-search', gpuType: A100, limit: 9 },
               ],
+              tenancy: {
+                teams: [
+                  {
+                    owner: 'ml-batch',
+                    namespaces: ['ml-batch'],
+                    clusters: ['gpu-batch'],
+                  },
+                  {
+                    owner: 'ml-search',
+                    namespaces: ['ml-search'],
+                    clusters: ['gpu-batch', 'gpu-eu-west'],
+                  },
+                ],
+              },
               metrics: { enabled: false },
               clusters: sim.clusters.map(c => ({
                 name: c.name,
@@ -88,14 +119,14 @@ describe('quota lines above the fleet’s capacity', () => {
     return res.body.items;
   };
 
-  it('flags the line whose limit the pools cannot hold, with both numbers, and not the one they can', async () => {
+  it('flags the line whose limit the pools of its team’s clusters cannot hold, with the numbers, and not the one they can', async () => {
     const lines = await eventually(async () => {
       const items = await quotas();
       expect(items.find(q => q.owner === BATCH)?.exceedsCapacity).toBeDefined();
       return items;
     });
     expect(lines.map(q => [q.owner, q.gpuType, q.exceedsCapacity])).toEqual([
-      [BATCH, A100, { capacity: 8, limit: 16 }],
+      [BATCH, A100, { capacity: 8, limit: 16, clusters: ['gpu-batch'] }],
       [SEARCH, A100, undefined],
     ]);
   });

@@ -162,6 +162,14 @@ export class EntityIndex {
     );
   }
 
+  /**
+   * The clusters a team may deploy to, for its quota's capacity: undefined when any (no tenancy configured, a grant
+   * without a cluster list, or no grant at all: a team's quota is then measured against the whole fleet).
+   */
+  clustersOf(ownerRef: string): readonly string[] | undefined {
+    return this.placements?.get(ownerRef)?.clusters;
+  }
+
   /** The linked entity with this ref. */
   byEntityRef(entityRef: string): LinkedEntity | undefined {
     return this.byRef.get(entityRef);

@@ -94,10 +94,11 @@ export interface QuotaStanding {
   headroom?: number;
   overLimit: boolean;
   /**
-   * Set when the limit is above what the fleet's pools of this GPU type can ever hold (their GPUs plus the growth
-   * room of limited Karpenter pools): the quota promises GPUs that do not exist.
+   * Set when the limit is above what the pools of this GPU type can ever hold (their GPUs plus the growth room of
+   * limited Karpenter pools) in the clusters the owner may deploy to (`clusters`): the quota promises GPUs that do
+   * not exist.
    */
-  exceedsCapacity?: { capacity: number; limit: number };
+  exceedsCapacity?: { capacity: number; limit: number; clusters: string[] };
   /** Charge per workload, for the breakdown. */
   workloads: Array<{ id: string; charge: number }>;
 }

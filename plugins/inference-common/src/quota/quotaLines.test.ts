@@ -72,12 +72,14 @@ describe('flagQuotasAboveCapacity', () => {
     ],
     workloads: [],
   });
-  const flags = (capacity: ClusterCapacity[], clusters = capacity.length) =>
-    flagQuotasAboveCapacity(standings, { capacity, clusters }).map(s => [
-      s.owner,
-      s.gpuType,
-      s.exceedsCapacity,
-    ]);
+  const flags = (
+    capacity: ClusterCapacity[],
+    clusters = capacity.length,
+    clustersOf?: (owner: string) => string[] | undefined,
+  ) =>
+    flagQuotasAboveCapacity(standings, { capacity, clusters, clustersOf }).map(
+      s => [s.owner, s.gpuType, s.exceedsCapacity],
+    );
 
   it('flags a limit above the GPUs the fleet has of that type, and no other', () => {
     expect(
@@ -86,12 +88,20 @@ describe('flagQuotasAboveCapacity', () => {
         cluster('gpu-b', [pool(H100, 8, 8)]),
       ]),
     ).toEqual([
-      ['group:default/ml-batch', A100, { capacity: 8, limit: 16 }],
+      [
+        'group:default/ml-batch',
+        A100,
+        { capacity: 8, limit: 16, clusters: ['gpu-a', 'gpu-b'] },
+      ],
       ['group:default/ml-chat', A100, undefined],
       // 8 GPUs and room for 8 more in a Karpenter pool: 12 fits
       ['group:default/ml-chat', H100, undefined],
       // no pool has L4s at all
-      ['group:default/ml-chat', 'NVIDIA-L4', { capacity: 0, limit: 2 }],
+      [
+        'group:default/ml-chat',
+        'NVIDIA-L4',
+        { capacity: 0, limit: 2, clusters: ['gpu-a', 'gpu-b'] },
+      ],
     ]);
   });
 
@@ -102,6 +112,25 @@ describe('flagQuotasAboveCapacity', () => {
         cluster('gpu-b', [pool(A100, 8)]),
       ])[0][2],
     ).toBeUndefined();
+  });
+
+  it('counts only the clusters the owner may deploy to', () => {
+    const fleet = [
+      cluster('gpu-batch', [pool(A100, 8)]),
+      cluster('gpu-eu-west', [pool(A100, 8)]),
+    ];
+    const clustersOf = (owner: string) =>
+      owner === 'group:default/ml-batch' ? ['gpu-batch'] : undefined;
+    expect(flags(fleet, 2, clustersOf).slice(0, 2)).toEqual([
+      [
+        'group:default/ml-batch',
+        A100,
+        { capacity: 8, limit: 16, clusters: ['gpu-batch'] },
+      ],
+      ['group:default/ml-chat', A100, undefined],
+    ]);
+    // without tenancy the whole fleet counts: 16 A100s hold a limit of 16
+    expect(flags(fleet, 2)[0][2]).toBeUndefined();
   });
 
   it('flags nothing while a tracked cluster has not reported its pools', () => {

@@ -53,43 +53,61 @@ export function gpuTypeRefusal(
 }
 
 /**
- * GPUs each GPU type can ever have in the fleet: the GPUs of its pools plus the growth room of pools with a limit
- * (a Karpenter pool without a GPU limit counts only the nodes it has).
+ * GPUs each GPU type can ever have in the given clusters (all of them without `clusters`): the GPUs of its pools
+ * plus the growth room of pools with a limit (a Karpenter pool without a GPU limit counts only the nodes it has).
  *
  * @public
  */
 export function fleetCapacityByGpuType(
   capacity: readonly ClusterCapacity[],
+  clusters?: readonly string[],
 ): Map<string, number> {
   const byType = new Map<string, number>();
-  for (const pool of capacity.flatMap(c => c.pools)) {
-    byType.set(
-      pool.gpuType,
-      (byType.get(pool.gpuType) ?? 0) +
-        pool.allocatable +
-        (pool.growthRoom ?? 0),
-    );
+  for (const cluster of capacity) {
+    if (clusters && !clusters.includes(cluster.cluster)) continue;
+    for (const pool of cluster.pools) {
+      byType.set(
+        pool.gpuType,
+        (byType.get(pool.gpuType) ?? 0) +
+          pool.allocatable +
+          (pool.growthRoom ?? 0),
+      );
+    }
   }
   return byType;
 }
 
 /**
- * Marks the quota lines whose limit is above the fleet's capacity for their GPU type (`exceedsCapacity`). Without
- * the capacity of every tracked cluster (one has not been listed yet) nothing is marked: a missing pool would look
- * like a missing GPU.
+ * Marks the quota lines whose limit is above what the pools of their GPU type can hold in the clusters their owner
+ * may deploy to (`clustersOf`; every cluster when it answers undefined): `exceedsCapacity`. Without the capacity of
+ * every tracked cluster (one has not been listed yet) nothing is marked: a missing pool would look like a missing
+ * GPU.
  *
  * @public
  */
 export function flagQuotasAboveCapacity(
   standings: QuotaStanding[],
-  fleet: { capacity: readonly ClusterCapacity[]; clusters: number },
+  fleet: {
+    capacity: readonly ClusterCapacity[];
+    clusters: number;
+    clustersOf?: (owner: string) => readonly string[] | undefined;
+  },
 ): QuotaStanding[] {
   if (fleet.capacity.length < fleet.clusters) return standings;
-  const capacityOf = fleetCapacityByGpuType(fleet.capacity);
   return standings.map(standing => {
-    const capacity = capacityOf.get(standing.gpuType) ?? 0;
-    return standing.limit !== undefined && standing.limit > capacity
-      ? { ...standing, exceedsCapacity: { capacity, limit: standing.limit } }
+    if (standing.limit === undefined) return standing;
+    const allowed = fleet.clustersOf?.(standing.owner);
+    const clusters = fleet.capacity
+      .map(c => c.cluster)
+      .filter(c => !allowed || allowed.includes(c));
+    const capacity =
+      fleetCapacityByGpuType(fleet.capacity, clusters).get(standing.gpuType) ??
+      0;
+    return standing.limit > capacity
+      ? {
+          ...standing,
+          exceedsCapacity: { capacity, limit: standing.limit, clusters },
+        }
       : standing;
   });
 }

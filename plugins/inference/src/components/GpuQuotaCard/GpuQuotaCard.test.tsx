@@ -272,13 +272,20 @@ describe('GpuQuotaCard', () => {
       api: fakeInferenceApi({
         getEntitySummary: async () =>
           groupSummary([
-            { ...CHAT_QUOTA, exceedsCapacity: { capacity: 16, limit: 24 } },
+            {
+              ...CHAT_QUOTA,
+              exceedsCapacity: {
+                capacity: 16,
+                limit: 24,
+                clusters: ['gpu-us-east', 'gpu-eu-west'],
+              },
+            },
           ]),
       }),
     });
     expect(
       await screen.findByText(
-        'limit above the 16 GPUs of this type in the fleet',
+        'limit above the 16 GPUs of this type in gpu-us-east, gpu-eu-west',
       ),
     ).toBeInTheDocument();
   });

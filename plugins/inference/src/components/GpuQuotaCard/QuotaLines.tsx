@@ -17,6 +17,16 @@ import Typography from '@material-ui/core/Typography';
 import EditIcon from '@material-ui/icons/Edit';
 import { Fragment } from 'react';
 
+/** Why a limit promises GPUs that do not exist, e.g. `limit above the 8 GPUs of this type in gpu-batch`. */
+export function capacityNote(exceeds: {
+  capacity: number;
+  clusters: string[];
+}): string {
+  return `limit above the ${exceeds.capacity} GPUs of this type in ${
+    exceeds.clusters.join(', ') || 'no cluster the team may use'
+  }`;
+}
+
 /** How a workload's charge comes about, e.g. `4 GPUs × max 4 replicas`. */
 function chargeBasis(workload: InferenceWorkload | undefined): string {
   if (!workload) return '';
@@ -117,8 +127,7 @@ export function QuotaLines(props: {
                 )}
                 {standing.exceedsCapacity && (
                   <Typography variant="caption" color="error" component="div">
-                    limit above the {standing.exceedsCapacity.capacity} GPUs of
-                    this type in the fleet
+                    {capacityNote(standing.exceedsCapacity)}
                   </Typography>
                 )}
               </TableCell>

@@ -27,7 +27,9 @@ const line = (overrides: Partial<QuotaStanding>): QuotaStanding => ({
   ...overrides,
 });
 const QUOTAS = [
-  line({ exceedsCapacity: { capacity: 8, limit: 16 } }),
+  line({
+    exceedsCapacity: { capacity: 8, limit: 16, clusters: ['gpu-batch'] },
+  }),
   // written before lines were checked: a user and a GPU type that does not exist
   line({
     owner: 'user:default/guest',
@@ -66,7 +68,9 @@ describe('QuotaUseTable', () => {
   it('flags a limit above what the fleet has of that GPU type', async () => {
     await renderTable(false);
     expect(
-      await screen.findByText('above the 8 GPUs in the fleet'),
+      await screen.findByText(
+        'limit above the 8 GPUs of this type in gpu-batch',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -92,7 +96,7 @@ describe('QuotaUseTable', () => {
 
   it('offers no change to a caller without inference.quota.update', async () => {
     await renderTable(false);
-    await screen.findByText('above the 8 GPUs in the fleet');
+    await screen.findByText('limit above the 8 GPUs of this type in gpu-batch');
     expect(
       screen.queryByRole('button', { name: /Edit or remove/ }),
     ).not.toBeInTheDocument();

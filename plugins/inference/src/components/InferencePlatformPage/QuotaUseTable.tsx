@@ -14,6 +14,7 @@ import {
   QuotaEditDialog,
   QuotaEditTarget,
 } from '../GpuQuotaCard/QuotaEditDialog';
+import { capacityNote } from '../GpuQuotaCard/QuotaLines';
 import { NO_WRAP, TABLE_OPTIONS } from './tableOptions';
 
 interface QuotaRow {
@@ -27,8 +28,8 @@ interface QuotaRow {
   free?: number;
   usePercent?: number;
   overLimit: boolean;
-  /** GPUs the fleet has of this type, when the limit is above them. */
-  fleetCapacity?: number;
+  /** Why the limit promises GPUs that do not exist, when it does. */
+  capacityNote?: string;
 }
 
 const columns: TableColumn<QuotaRow>[] = [
@@ -47,9 +48,9 @@ const columns: TableColumn<QuotaRow>[] = [
     render: row => (
       <>
         {row.limit}
-        {row.fleetCapacity !== undefined && (
+        {row.capacityNote && (
           <Typography variant="caption" color="error" component="div">
-            above the {row.fleetCapacity} GPUs in the fleet
+            {row.capacityNote}
           </Typography>
         )}
       </>
@@ -94,7 +95,7 @@ export function QuotaUseTable(props: {
     free: q.headroom,
     usePercent: q.limit ? ((q.used + q.reserved) / q.limit) * 100 : undefined,
     overLimit: q.overLimit,
-    fleetCapacity: q.exceedsCapacity?.capacity,
+    capacityNote: q.exceedsCapacity && capacityNote(q.exceedsCapacity),
   }));
   const editColumn: TableColumn<QuotaRow> = {
     title: '',
