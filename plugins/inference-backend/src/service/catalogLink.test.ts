@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EntityIndex } from '../workloads/entityIndex';
-import { CatalogLinks } from './catalogLink';
+import { CatalogLinks, createEntityLookup } from './catalogLink';
 
 const component = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -125,5 +125,34 @@ describe('CatalogLinks', () => {
     finishLoad();
     await Promise.all([load, lookUp]);
     expect(index.byEntityRef('component:default/new-bot')).toBeDefined();
+  });
+});
+
+describe('createEntityLookup', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('forgets a miss within seconds, so an entity registered after its page was asked about is found', async () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 10, 26, 14, 0, 0) });
+    const entities: Entity[] = [];
+    const catalog = {
+      getEntityByRef: jest.fn(async (ref: string) =>
+        entities.find(e => `component:default/${e.metadata.name}` === ref),
+      ),
+    };
+    const exists = createEntityLookup(
+      catalog as Partial<CatalogService> as CatalogService,
+      mockServices.auth(),
+    );
+    expect(await exists('component:default/new-bot')).toBe(false);
+    entities.push(component('new-bot'));
+    jest.advanceTimersByTime(1_000);
+    expect(await exists('component:default/new-bot')).toBe(false);
+    jest.advanceTimersByTime(4_000);
+    expect(await exists('component:default/new-bot')).toBe(true);
+    // a hit is kept for a minute
+    entities.pop();
+    jest.advanceTimersByTime(30_000);
+    expect(await exists('component:default/new-bot')).toBe(true);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
   });
 });

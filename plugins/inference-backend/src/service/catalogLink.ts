@@ -64,7 +64,10 @@ async function loadIndexedEntities(
   return items;
 }
 
-/** Whether an entity exists, cached for a minute so page views rarely reach the catalog. */
+/**
+ * Whether an entity exists, cached for a minute so page views rarely reach the catalog; a miss only for five seconds,
+ * so an entity registered after its page first asked is found at once.
+ */
 export function createEntityLookup(
   catalog: CatalogService,
   auth: AuthService,
@@ -76,12 +79,13 @@ export function createEntityLookup(
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
+    const exists = Boolean(entity);
     cache.set(entityRef, {
-      exists: Boolean(entity),
-      until: Date.now() + 60_000,
+      exists,
+      until: Date.now() + (exists ? 60_000 : 5_000),
     });
     if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-    return Boolean(entity);
+    return exists;
   };
 }
 
