@@ -153,6 +153,6 @@ describe('createEntityLookup', () => {
     entities.pop();
     jest.advanceTimersByTime(30_000);
     expect(await exists('component:default/new-bot')).toBe(true);
-    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
   });
 });
