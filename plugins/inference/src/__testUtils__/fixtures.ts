@@ -524,13 +524,6 @@ export function fixtureInferenceApi(): InferenceApi {
       removedBy: 'user:default/guest',
       removedAt: NOW,
     }),
-    removeQuota: async request => ({
-      ownerRef: request.owner,
-      gpuType: request.gpuType,
-      previousLimit: 4,
-      removedBy: 'user:default/guest',
-      removedAt: NOW,
-    }),
     getQuotaAudit: async () => [],
     getPlatformOverview: async () => platformOverview(),
   };
