@@ -17,6 +17,11 @@ import {
   repoRoot,
   startScaffolderBackend,
 } from './__testUtils__/scaffolderBackend';
+import {
+  eventually,
+  runTemplateTask,
+  waitForTemplate,
+} from './__testUtils__/tasks';
 import { VLLM_FORM } from './__testUtils__/vllmForm';
 
 jest.setTimeout(240_000);
@@ -29,21 +34,6 @@ const NS = 'inference-platform';
 /** The one service account the platform's token belongs to, on every cluster. */
 const ACCOUNT = 'backstage';
 const USER_NAME = `system:serviceaccount:${NS}:${ACCOUNT}`;
-
-/** Polls `probe` until it returns a value, or fails with the last thing it saw. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-}
 
 function adminClient(sim: SimulatorHandle, cluster: string) {
   const c = sim.clusters.find(x => x.name === cluster)!;
@@ -160,14 +150,7 @@ describe('vllm-model-service with the least-privilege roles', () => {
         },
       },
     });
-    await eventually('the template in the catalog', async () => {
-      const res = await request(server)
-        .get(
-          '/api/catalog/entities/by-name/template/default/vllm-model-service',
-        )
-        .set('Authorization', auth);
-      return res.status === 200 ? true : undefined;
-    });
+    await waitForTemplate(server, 'vllm-model-service', USER);
   });
 
   afterAll(async () => {
@@ -176,37 +159,14 @@ describe('vllm-model-service with the least-privilege roles', () => {
 
   const values = { ...VLLM_FORM, gpuType: 'NVIDIA-L4' };
 
-  /** Runs a task to its end; returns its status and log. */
-  async function runTask(taskValues: Record<string, unknown>) {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', auth)
-      .send({
-        templateRef: 'template:default/vllm-model-service',
-        values: taskValues,
-      });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    const status = await eventually(
-      'the task to finish',
-      async () => {
-        const task = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${id}`)
-          .set('Authorization', auth);
-        return ['completed', 'failed', 'cancelled'].includes(task.body.status)
-          ? (task.body.status as string)
-          : undefined;
-      },
-      180_000,
+  /** Runs a task of the vLLM template as the user to its end; returns its status and log. */
+  const runTask = (taskValues: Record<string, unknown>) =>
+    runTemplateTask(
+      server,
+      USER,
+      'template:default/vllm-model-service',
+      taskValues,
     );
-    const events = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${id}/events`)
-      .set('Authorization', auth);
-    const log: string = events.body
-      .map((e: any) => e.body?.message ?? '')
-      .join('\n');
-    return { status, log };
-  }
 
   const reservationsOf = async (namespace: string, name: string) => {
     const res = await request(server)

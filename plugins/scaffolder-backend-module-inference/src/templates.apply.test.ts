@@ -5,6 +5,11 @@ import {
 } from '@inference-platform/cluster-simulator';
 import request from 'supertest';
 import { startScaffolderBackend } from './__testUtils__/scaffolderBackend';
+import {
+  eventually,
+  runTemplateTask,
+  waitForTemplate,
+} from './__testUtils__/tasks';
 import { VLLM_FORM } from './__testUtils__/vllmForm';
 
 jest.setTimeout(240_000);
@@ -12,21 +17,6 @@ jest.setTimeout(240_000);
 const PIN = `sha256:${'a1'.repeat(32)}`;
 const USER = 'user:default/chen.wei';
 const auth = mockCredentials.user.header(USER);
-
-/** Polls `probe` until it returns a value, or fails with the last thing it saw. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-}
 
 /**
  * Real (not dry) scaffolder tasks of the vLLM template, started the way the app starts them: the template comes
@@ -73,14 +63,7 @@ describe('vllm-model-service template (apply to the simulator)', () => {
         },
       },
     });
-    await eventually('the template in the catalog', async () => {
-      const res = await request(server)
-        .get(
-          '/api/catalog/entities/by-name/template/default/vllm-model-service',
-        )
-        .set('Authorization', auth);
-      return res.status === 200 ? true : undefined;
-    });
+    await waitForTemplate(server, 'vllm-model-service', USER);
   });
 
   afterAll(async () => {
@@ -89,37 +72,14 @@ describe('vllm-model-service template (apply to the simulator)', () => {
 
   const values = { ...VLLM_FORM, gpuType: 'NVIDIA-L4' };
 
-  /** Runs a task to its end; returns its status and log. */
-  async function runTask(taskValues: Record<string, unknown>) {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', auth)
-      .send({
-        templateRef: 'template:default/vllm-model-service',
-        values: taskValues,
-      });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    const status = await eventually(
-      'the task to finish',
-      async () => {
-        const task = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${id}`)
-          .set('Authorization', auth);
-        return ['completed', 'failed', 'cancelled'].includes(task.body.status)
-          ? (task.body.status as string)
-          : undefined;
-      },
-      180_000,
+  /** Runs a task of the vLLM template as the user to its end; returns its status and log. */
+  const runTask = (taskValues: Record<string, unknown>) =>
+    runTemplateTask(
+      server,
+      USER,
+      'template:default/vllm-model-service',
+      taskValues,
     );
-    const events = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${id}/events`)
-      .set('Authorization', auth);
-    const log: string = events.body
-      .map((e: any) => e.body?.message ?? '')
-      .join('\n');
-    return { status, log };
-  }
 
   const reservationsOf = async (entityRef: string) => {
     const res = await request(server)

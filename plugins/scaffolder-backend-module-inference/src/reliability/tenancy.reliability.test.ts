@@ -10,6 +10,11 @@ import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
 import { startScaffolderBackend } from '../__testUtils__/scaffolderBackend';
+import {
+  eventually,
+  runTemplateTask,
+  waitForTemplate,
+} from '../__testUtils__/tasks';
 import { VLLM_FORM } from '../__testUtils__/vllmForm';
 
 jest.setTimeout(300_000);
@@ -23,21 +28,6 @@ const ADMIN_PERMISSIONS = [
   'inference.quota.update',
   'inference.platform.apply',
 ];
-
-/** Polls `probe` until it returns a value. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-}
 
 /** A securely configured GPU pod spec (restricted), so only the exploit's own point is refused. */
 const restrictedPod = (gpuProduct: string) => ({
@@ -165,52 +155,18 @@ describe('tenancy: a team can touch only what it owns', () => {
       currentContext: 'gpu-us-east',
     });
     kube = KubernetesObjectApi.makeApiClient(kubeConfig);
-    await eventually('the vLLM template in the catalog', async () => {
-      const res = await request(server)
-        .get(
-          '/api/catalog/entities/by-name/template/default/vllm-model-service',
-        )
-        .set('Authorization', mockCredentials.user.header(CHEN));
-      return res.status === 200 ? true : undefined;
-    });
+    await waitForTemplate(server, 'vllm-model-service', CHEN);
   });
 
   afterAll(async () => {
     await sim?.stop();
   });
 
-  /** Runs a catalog template as `user` to its end; returns status and log. */
-  async function runTask(
+  const runTask = (
     user: string,
     templateRef: string,
     values: Record<string, unknown>,
-  ) {
-    const auth = mockCredentials.user.header(user);
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', auth)
-      .send({ templateRef, values });
-    expect(created.status).toBe(201);
-    const status = await eventually(
-      'the task to finish',
-      async () => {
-        const task = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-          .set('Authorization', auth);
-        return ['completed', 'failed', 'cancelled'].includes(task.body.status)
-          ? (task.body.status as string)
-          : undefined;
-      },
-      180_000,
-    );
-    const events = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-      .set('Authorization', auth);
-    const log: string = events.body
-      .map((e: any) => e.body?.message ?? '')
-      .join('\n');
-    return { status, log };
-  }
+  ) => runTemplateTask(server, user, templateRef, values);
 
   /** Dry-runs a template of the caller's own making, with the given files in its workspace. */
   async function dryRunOwnTemplate(
