@@ -87,3 +87,40 @@ export async function trackFleet(
   tracker.flush();
   return tracker;
 }
+
+/**
+ * One cluster `gpu-sim` with one H100 node and one vLLM service, `ml-chat/faq-bot` on 1 GPU: the smallest fleet
+ * where a workload can appear, be linked and vanish.
+ */
+export function oneServiceScenario(name: string) {
+  const h100 = 'NVIDIA-H100-80GB-HBM3';
+  return {
+    name,
+    clusters: [
+      {
+        name: 'gpu-sim',
+        systemWorkloads: false,
+        dcgmExporter: false,
+        nodePools: [
+          {
+            name: 'h100-pool',
+            gpu: h100,
+            instanceType: 'p5.48xlarge',
+            nodes: 1,
+          },
+        ],
+        namespaces: [{ name: 'ml-chat', team: 'ml-chat' }],
+        workloads: [
+          {
+            name: 'faq-bot',
+            namespace: 'ml-chat',
+            team: 'ml-chat',
+            model: 'meta-llama/Llama-3.1-8B-Instruct',
+            gpuProduct: h100,
+            gpus: 1,
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -17,12 +17,13 @@ import {
 } from '@inference-platform/cluster-simulator';
 import { EntityInferenceSummary } from '@inference-platform/plugin-inference-common';
 import request from 'supertest';
-import { eventually } from '../__testUtils__/simulatedFleet';
+import {
+  eventually,
+  oneServiceScenario,
+} from '../__testUtils__/simulatedFleet';
 import { inferencePlugin } from '../plugin';
 
 jest.setTimeout(90_000);
-
-const H100 = 'NVIDIA-H100-80GB-HBM3';
 
 const component = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -74,35 +75,7 @@ describe('entities registered while the backend runs', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({
-      scenario: {
-        name: 'fresh-links',
-        clusters: [
-          {
-            name: 'gpu-sim',
-            systemWorkloads: false,
-            dcgmExporter: false,
-            nodePools: [
-              {
-                name: 'h100-pool',
-                gpu: H100,
-                instanceType: 'p5.48xlarge',
-                nodes: 1,
-              },
-            ],
-            namespaces: [{ name: 'ml-chat', team: 'ml-chat' }],
-            workloads: [
-              {
-                name: 'faq-bot',
-                namespace: 'ml-chat',
-                team: 'ml-chat',
-                model: 'meta-llama/Llama-3.1-8B-Instruct',
-                gpuProduct: H100,
-                gpus: 1,
-              },
-            ],
-          },
-        ],
-      },
+      scenario: oneServiceScenario('fresh-links'),
       controlPort: false,
       clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
     });

@@ -4,7 +4,11 @@ import {
   startSimulator,
 } from '@inference-platform/cluster-simulator';
 import knexFactory, { Knex } from 'knex';
-import { eventually, trackFleet } from '../__testUtils__/simulatedFleet';
+import {
+  eventually,
+  oneServiceScenario,
+  trackFleet,
+} from '../__testUtils__/simulatedFleet';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { reconcileReservations } from './ledgerJanitor';
@@ -27,35 +31,7 @@ describe('ledger janitor: confirmed reservations whose workload vanished', () =>
 
   beforeAll(async () => {
     sim = await startSimulator({
-      scenario: {
-        name: 'janitor',
-        clusters: [
-          {
-            name: 'gpu-sim',
-            systemWorkloads: false,
-            dcgmExporter: false,
-            nodePools: [
-              {
-                name: 'h100-pool',
-                gpu: H100,
-                instanceType: 'p5.48xlarge',
-                nodes: 1,
-              },
-            ],
-            namespaces: [{ name: 'ml-chat', team: 'ml-chat' }],
-            workloads: [
-              {
-                name: 'faq-bot',
-                namespace: 'ml-chat',
-                team: 'ml-chat',
-                model: 'meta-llama/Llama-3.1-8B-Instruct',
-                gpuProduct: H100,
-                gpus: 1,
-              },
-            ],
-          },
-        ],
-      },
+      scenario: oneServiceScenario('janitor'),
       controlPort: false,
       clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
     });
