@@ -39,6 +39,7 @@ export type {
   Timing,
 } from './scenario/schema';
 export { SimCluster } from './sim/simCluster';
+export type { Scaler, ScalerReading } from './controllers/kedaScalers';
 export { SimClock } from './sim/clock';
 export type { ClockOptions } from './sim/clock';
 export { SIM_ANNOTATIONS } from './sim/workloadProfiles';

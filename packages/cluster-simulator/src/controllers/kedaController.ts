@@ -17,6 +17,9 @@ import {
   splitKey,
 } from './controller';
 import { HpaController } from './hpaController';
+import { Scaler, ScalerReading, ScalerRegistry, isValue } from './kedaScalers';
+
+export type { Scaler, ScalerReading } from './kedaScalers';
 
 const SCALED_OBJECTS = resourceById('keda.sh/scaledobjects');
 const HPAS = resourceById('autoscaling/horizontalpodautoscalers');
@@ -27,6 +30,7 @@ type Obj = Record<string, any>;
 export class KedaController extends Controller {
   private readonly polling = new Set<string>();
   private readonly lastActive = new Map<string, number>();
+  private readonly scalers = new ScalerRegistry();
 
   constructor(
     ctx: ControllerContext,
@@ -39,23 +43,37 @@ export class KedaController extends Controller {
     );
     hpa.externalMetrics = (namespace, metricName, selector) =>
       this.externalMetric(namespace, metricName, selector);
+    this.registerScaler('prometheus', ({ scaledObject, trigger }) => ({
+      value: this.metrics.queryWorkload(
+        this.workloadKey(scaledObject),
+        String(trigger.metadata?.query ?? ''),
+      ),
+    }));
   }
 
-  private triggerValue(so: Obj, index: number): number | undefined {
-    const trigger = (so.spec.triggers ?? [])[index] as Obj | undefined;
-    if (!trigger) return undefined;
+  /** Adds (or replaces) the scaler of a trigger type. */
+  registerScaler(triggerType: string, scaler: Scaler): void {
+    this.scalers.register(triggerType, scaler);
+  }
+
+  private workloadKey(so: Obj): string {
     const target = so.spec.scaleTargetRef ?? {};
-    const workloadKey = `${so.metadata.namespace}/${this.hpa.topOwner(
+    return `${so.metadata.namespace}/${this.hpa.topOwner(
       so.metadata.namespace,
       target.kind ?? 'Deployment',
       target.name,
     )}`;
-    if (trigger.type === 'prometheus')
-      return this.metrics.queryWorkload(
-        workloadKey,
-        String(trigger.metadata?.query ?? ''),
-      );
-    return undefined;
+  }
+
+  private readTrigger(so: Obj, index: number): ScalerReading {
+    const trigger = (so.spec.triggers ?? [])[index] as Obj | undefined;
+    if (!trigger) return { error: `no trigger ${index}` };
+    return this.scalers.read({ scaledObject: so, trigger, index });
+  }
+
+  private triggerValue(so: Obj, index: number): number | undefined {
+    const r = this.readTrigger(so, index);
+    return isValue(r) ? r.value : undefined;
   }
 
   /** Value of `s<i>-<type>` for the ScaledObject named in the selector. */

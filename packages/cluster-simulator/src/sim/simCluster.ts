@@ -91,6 +91,8 @@ export class SimCluster implements ServedCluster {
   readonly kubelets: Kubelets;
   readonly metrics: MetricsProvider;
   readonly dcgm: DcgmState;
+  /** KEDA's operator and metrics adapter (registerScaler for add-on scalers) */
+  readonly keda: KedaController;
   private readonly queues: WorkQueue[] = [];
   private readonly controllers: Controller[] = [];
   /** set while a restart fault keeps the cluster down */
@@ -149,7 +151,7 @@ export class SimCluster implements ServedCluster {
       this.scheduler,
       this.kubelets,
       hpa,
-      new KedaController(ctx, this.metrics, hpa),
+      (this.keda = new KedaController(ctx, this.metrics, hpa)),
       new KarpenterController(ctx, this.scheduler),
       new QuotaController(ctx),
       new DisruptionController(ctx),
