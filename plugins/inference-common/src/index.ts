@@ -19,3 +19,4 @@ export * from './capacity/capacity';
 export * from './kubernetes';
 export * from './tenancy';
 export * from './diagnosis';
+export * from './platform';

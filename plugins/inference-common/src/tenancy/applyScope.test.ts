@@ -191,7 +191,7 @@ describe('placeManifests', () => {
 });
 
 describe('gpuCeilings', () => {
-  it('counts GPUs at the autoscaler ceiling', () => {
+  it('counts GPUs at the autoscaler ceiling plus the rolling update surge (default 25%, rounded up)', () => {
     const scaled: Manifest = {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
@@ -199,8 +199,27 @@ describe('gpuCeilings', () => {
       spec: { scaleTargetRef: { name: 'faq-bot' }, maxReplicaCount: 4 },
     };
     expect(gpuCeilings([deployment(), scaled])).toEqual([
-      { gpuType: 'NVIDIA-L4', gpus: 8, workload: 'Deployment/faq-bot' },
+      { gpuType: 'NVIDIA-L4', gpus: 10, workload: 'Deployment/faq-bot' },
     ]);
+  });
+
+  it('charges the surge as the strategy sets it: a count, a percentage, none when Recreate', () => {
+    const withStrategy = (strategy: object) =>
+      deployment({
+        spec: {
+          replicas: 4,
+          strategy,
+          template: { metadata: {}, spec: securePod },
+        },
+      });
+    const gpus = (strategy: object) =>
+      gpuCeilings([withStrategy(strategy)])[0].gpus;
+    expect(gpus({ rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } })).toBe(
+      10,
+    );
+    expect(gpus({ rollingUpdate: { maxSurge: '50%' } })).toBe(12);
+    expect(gpus({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } })).toBe(8);
+    expect(gpus({ type: 'Recreate' })).toBe(8);
   });
 
   it('takes KEDA default ceiling of 100 replicas when none is set', () => {
@@ -210,11 +229,11 @@ describe('gpuCeilings', () => {
       metadata: { name: 'faq-bot' },
       spec: { scaleTargetRef: { name: 'faq-bot' } },
     };
-    expect(gpuCeilings([deployment(), scaled])[0].gpus).toBe(200);
+    expect(gpuCeilings([deployment(), scaled])[0].gpus).toBe(250);
   });
 
-  it('counts the replicas of a Deployment without an autoscaler', () => {
-    expect(gpuCeilings([deployment()])[0].gpus).toBe(2);
+  it('counts the replicas of a Deployment without an autoscaler, and its surge', () => {
+    expect(gpuCeilings([deployment()])[0].gpus).toBe(4);
   });
 });
 

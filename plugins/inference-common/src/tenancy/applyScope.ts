@@ -316,10 +316,27 @@ export function gpuCeilings(manifests: Manifest[]): GpuCeiling[] {
             : 1);
       }
       if (m.kind === 'Pod') replicas = 1;
+      else if (m.kind === 'Deployment')
+        replicas += rolloutSurge(spec, replicas);
       result.push({ gpuType, gpus: request.count * replicas, workload: key });
     }
   }
   return result;
+}
+
+/**
+ * Pods a Deployment's rolling update adds above its replicas: `maxSurge` as a count, or as a percentage of the
+ * replicas rounded up; default 25%; none with the Recreate strategy (kubernetes.io/docs Deployments, "Max Surge").
+ * Surge pods hold GPUs like the others, so they are charged.
+ */
+function rolloutSurge(spec: Record<string, any>, replicas: number): number {
+  if (spec.strategy?.type === 'Recreate') return 0;
+  const surge = spec.strategy?.rollingUpdate?.maxSurge ?? '25%';
+  if (typeof surge === 'number') return Math.max(0, Math.floor(surge));
+  const percent = /^(\d+)%$/.exec(String(surge));
+  if (percent) return Math.ceil((Number(percent[1]) / 100) * replicas);
+  const count = Number(surge);
+  return Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0;
 }
 
 /**

@@ -1,0 +1,3 @@
+export * from './clusterPlatform';
+export * from './startupBudget';
+export * from './nodePoolRequirements';
