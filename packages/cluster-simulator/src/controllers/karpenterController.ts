@@ -1,15 +1,21 @@
 /*
  * Karpenter (karpenter.sh/v1): when pods stay unschedulable, find a NodePool
- * whose nodes would take them, and launch NodeClaims, up to the pool's
- * `limits` (`nvidia.com/gpu`). A claim becomes a Node after the pool's
+ * whose nodes would take them, pick the instance type by Karpenter's
+ * requirement semantics (see karpenterScheduling.ts), and launch NodeClaims
+ * within the pool's `limits`. A claim becomes a Node after the pool's
  * provisioning delay and turns Ready shortly after; pods then schedule.
- * Pools at their limit leave pods Pending with Karpenter's own event. Empty
+ * Pods no pool can take stay Pending with Karpenter's own event. Empty
  * nodes are consolidated after `consolidateAfter`.
  */
 import { eventObject } from '../store/eventHistory';
 import { resourceById } from '../api/resources';
-import { INSTANCE_TYPES, GPU_MODELS } from '../sim/gpuCatalog';
-import { NodeShape, buildNode, markNodeReady } from '../sim/nodeFactory';
+import { GPU_MODELS, InstanceType } from '../sim/gpuCatalog';
+import {
+  NodeShape,
+  buildNode,
+  gfdLabels,
+  markNodeReady,
+} from '../sim/nodeFactory';
 import { Rng } from '../sim/random';
 import { parseQuantity } from './controller';
 import { KubeObject } from '../store/storedObject';
@@ -21,8 +27,13 @@ import {
 } from './controller';
 import { involvedOf } from './eventRecorder';
 import { Scheduler } from './scheduler';
-import { affinityMatches, tolerates } from './schedulerNodes';
 import { podResources } from '../sim/podResources';
+import {
+  Offering,
+  Requests,
+  SelectionFailure,
+  compatibleOfferings,
+} from './karpenterScheduling';
 
 const NODEPOOLS = resourceById('karpenter.sh/nodepools');
 const NODECLAIMS = resourceById('karpenter.sh/nodeclaims');
@@ -37,55 +48,57 @@ export const DRIVER_ANNOTATION =
 export const PROVISION_ANNOTATION =
   'sim.inference-platform.io/provision-seconds';
 
-function requirementValues(pool: Obj, key: string): string[] | undefined {
-  const r = ((pool.spec?.template?.spec?.requirements ?? []) as Obj[]).find(
-    x => x.key === key && x.operator === 'In',
-  );
-  return r?.values;
-}
+/**
+ * GPU Feature Discovery runs as a DaemonSet pod that starts once the node is
+ * Ready and labels the node from NVML on its first pass; the simulator gives
+ * it this long (an assumption: image pull plus start of gpu-feature-discovery).
+ * Until then the node carries what Karpenter put on it, the pool template's
+ * labels included.
+ */
+const GFD_LABEL_DELAY_MS = 30_000;
 
-/** The node shape a NodePool launches, derived from its requirements. */
-export function shapeOfPool(pool: Obj): NodeShape | undefined {
-  const types = requirementValues(pool, 'node.kubernetes.io/instance-type');
-  const it = types ? INSTANCE_TYPES[types[0]] : undefined;
-  if (!it) return undefined;
-  const gpuProduct =
-    pool.spec?.template?.metadata?.labels?.['nvidia.com/gpu.product'] ??
-    it.gpuProduct;
-  return {
-    pool: pool.metadata.name,
-    instanceType: it,
-    gpu: gpuProduct ? GPU_MODELS[gpuProduct] : undefined,
-    driver: pool.metadata.annotations?.[DRIVER_ANNOTATION] ?? '550.54.15',
-    capacityType:
-      (requirementValues(pool, 'karpenter.sh/capacity-type')?.[0] as
-        | 'spot'
-        | 'on-demand') ?? 'on-demand',
-    taints: pool.spec?.template?.spec?.taints ?? [],
-    managedBy: 'karpenter',
-    extraLabels: Object.fromEntries(
-      Object.entries(
-        (pool.spec?.template?.metadata?.labels ?? {}) as Record<string, string>,
-      ).filter(([k]) => k !== 'nvidia.com/gpu.product'),
-    ),
-  };
+/** A NodeClaim being planned in one provisioning pass. */
+interface PlannedClaim {
+  pool: Obj;
+  pods: Obj[];
+  requests: Requests;
+  options: Offering[];
+  /** the pool's remaining limits when the claim was opened */
+  budget: Requests;
 }
 
 /** Launches and consolidates nodes for NodePools. */
 export class KarpenterController extends Controller {
   private readonly inflight = new Map<
     string,
-    { pool: string; gpus: number; pods: Set<string> }
+    { pool: string; gpus: number; capacity: Requests; pods: Set<string> }
+  >();
+  /** prototype nodes per instance type: allocatable and capacity */
+  private readonly shapes = new Map<
+    string,
+    { allocatable: Requests; capacity: Requests }
   >();
   private readonly nominated = new Map<string, string>();
   private readonly limitEvents = new Map<string, number>();
   private readonly emptySince = new Map<string, number>();
   private armed = false;
+  private readonly poolGenerations = new Map<string, number>();
 
   constructor(ctx: ControllerContext, private readonly scheduler: Scheduler) {
     super(ctx, 'karpenter');
     scheduler.onUnschedulable = () => this.soon();
-    this.watch(NODEPOOLS, () => 'status');
+    this.watch(NODEPOOLS, e => {
+      // a new or changed NodePool spec may take pods that were left Pending
+      if (e.type !== 'DELETED') {
+        const o = eventObject(e) as Obj;
+        const gen = Number(o.metadata?.generation ?? 1);
+        if (this.poolGenerations.get(o.metadata?.name) !== gen) {
+          this.poolGenerations.set(o.metadata?.name, gen);
+          this.soon();
+        }
+      }
+      return 'status';
+    });
     this.watch(NODES, e => {
       if (e.type !== 'DELETED' && eventObject(e).metadata?.deletionTimestamp)
         return `drain|${e.object.name}`;
@@ -135,6 +148,14 @@ export class KarpenterController extends Controller {
     return out;
   }
 
+  /**
+   * One provisioning pass, shaped like Karpenter's scheduler
+   * (kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling/
+   * scheduler.go `Solve`/`add`): pods, largest first, join a NodeClaim already
+   * planned in this pass when an instance type can still hold them all, else
+   * open a new claim from the first NodePool (by weight) with a compatible
+   * instance type within its remaining limits.
+   */
   private provision(): void {
     const pools = Array.from(
       this.ctx.store.table(NODEPOOLS).values(),
@@ -157,92 +178,223 @@ export class KarpenterController extends Controller {
         continue;
       pending.push(p);
     }
-    const plans = new Map<
-      string,
-      { pool: Obj; shape: NodeShape; pods: Obj[] }
-    >();
-    for (const p of pending) {
-      for (const pool of pools) {
-        const shape = shapeOfPool(pool);
-        if (!shape || !this.compatible(p, shape)) continue;
-        const plan = plans.get(pool.metadata.name) ?? { pool, shape, pods: [] };
-        plan.pods.push(p);
-        plans.set(pool.metadata.name, plan);
+    if (pools.length === 0 || pending.length === 0) return;
+    const sorted = pending
+      .map(p => ({ pod: p, req: podResources(p.spec) }))
+      .sort(
+        (a, b) =>
+          gpuCount(b.req) - gpuCount(a.req) ||
+          (b.req.cpu ?? 0) - (a.req.cpu ?? 0) ||
+          (b.req.memory ?? 0) - (a.req.memory ?? 0),
+      );
+    const remaining = new Map<string, Requests>();
+    const remainingOf = (pool: Obj) => {
+      let r = remaining.get(pool.metadata.name);
+      if (!r) {
+        r = this.remainingLimits(pool);
+        remaining.set(pool.metadata.name, r);
+      }
+      return r;
+    };
+    const claims: PlannedClaim[] = [];
+    for (const { pod, req } of sorted) {
+      let placed = false;
+      for (const c of claims) {
+        const requests = addRequests(c.requests, req);
+        const opts = this.offerings(
+          c.pool,
+          [...c.pods, pod],
+          requests,
+          c.budget,
+        );
+        if (typeof opts === 'string') continue;
+        c.pods.push(pod);
+        c.requests = requests;
+        c.options = opts;
+        placed = true;
         break;
       }
+      if (placed) continue;
+      const why: Array<[string, SelectionFailure]> = [];
+      for (const pool of pools) {
+        const budget = { ...remainingOf(pool) };
+        const opts = this.offerings(pool, [pod], req, budget);
+        if (typeof opts === 'string') {
+          why.push([pool.metadata.name, opts]);
+          continue;
+        }
+        claims.push({
+          pool,
+          pods: [pod],
+          requests: req,
+          options: opts,
+          budget,
+        });
+        // Karpenter charges a planned claim the largest capacity among its options
+        const left = remainingOf(pool);
+        for (const k of Object.keys(left))
+          left[k] -= Math.max(
+            ...opts.map(o => this.shapeOf(o.instanceType).capacity[k] ?? 0),
+          );
+        placed = true;
+        break;
+      }
+      if (!placed) this.reportUnschedulable(pod, why);
     }
-    for (const { pool, shape, pods } of plans.values())
-      this.launchFor(pool, shape, pods);
+    for (const c of claims) this.launch(c.pool, c.options, c.pods);
   }
 
-  private compatible(pod: Obj, shape: NodeShape): boolean {
+  private offerings(
+    pool: Obj,
+    pods: Obj[],
+    requests: Requests,
+    budget: Requests,
+  ): Offering[] | SelectionFailure {
+    return compatibleOfferings({
+      pool,
+      pods,
+      requests,
+      zones: ['a', 'b', 'c'].map(z => `${this.ctx.region}${z}`),
+      region: this.ctx.region,
+      allocatable: it => this.shapeOf(it).allocatable,
+      capacity: it => this.shapeOf(it).capacity,
+      remaining: budget,
+    });
+  }
+
+  /** Allocatable (cpu in millicores) and capacity (cpu in cores) of a node of a type. */
+  private shapeOf(it: InstanceType): {
+    allocatable: Requests;
+    capacity: Requests;
+  } {
+    let s = this.shapes.get(it.name);
+    if (s) return s;
     // a prototype node, built with its own randomness so the cluster's stays reproducible
     const proto = buildNode({
-      shape,
+      shape: this.shapeFor(it, 'prototype', 'on-demand', [], {}),
       region: this.ctx.region,
       zone: `${this.ctx.region}a`,
       kubeletVersion: 'v1',
       createdAt: this.ctx.clock.nowIso(),
       ready: true,
-      rng: new Rng(shape.pool),
+      rng: new Rng(it.name),
     });
-    const labels = proto.metadata!.labels!;
-    if (!affinityMatches(pod.spec, '', labels)) return false;
-    const tol = (pod.spec.tolerations ?? []) as Obj[];
-    if (shape.taints.some(t => !tolerates(tol, t))) return false;
-    const req = podResources(pod.spec);
-    const alloc = (proto.status as Obj).allocatable as Obj;
-    return Object.entries(req).every(
-      ([k, v]) =>
-        (k === 'cpu'
-          ? parseQuantity(alloc.cpu) * 1000
-          : parseQuantity(alloc[k])) >= v,
+    const st = proto.status as Obj;
+    const parse = (q: Obj, milliCpu: boolean) =>
+      Object.fromEntries(
+        Object.entries(q).map(([k, v]) => [
+          k,
+          k === 'cpu' && milliCpu
+            ? Math.round(parseQuantity(v) * 1000)
+            : parseQuantity(v),
+        ]),
+      );
+    s = {
+      allocatable: parse(st.allocatable, true),
+      capacity: parse(st.capacity, false),
+    };
+    this.shapes.set(it.name, s);
+    return s;
+  }
+
+  private shapeFor(
+    it: InstanceType,
+    pool: string,
+    capacityType: 'spot' | 'on-demand',
+    taints: NodeShape['taints'],
+    labels: Record<string, string>,
+    driver = '550.54.15',
+  ): NodeShape {
+    return {
+      pool,
+      instanceType: it,
+      // the hardware of the instance, whatever the pool's labels claim
+      gpu: it.gpuProduct ? GPU_MODELS[it.gpuProduct] : undefined,
+      driver,
+      capacityType,
+      taints,
+      managedBy: 'karpenter',
+      extraLabels: labels,
+    };
+  }
+
+  /**
+   * What a pool has left under its `limits` (kubernetes-sigs/karpenter
+   * nodepool `limits`: capacity of its nodes and of claims in flight, per
+   * resource; a resource without a limit is unbounded).
+   */
+  private remainingLimits(pool: Obj): Requests {
+    const limits = (pool.spec?.limits ?? {}) as Record<string, unknown>;
+    const used: Requests = {};
+    for (const s of this.ctx.store.table(NODES).values()) {
+      if (s.labels['karpenter.sh/nodepool'] !== pool.metadata.name) continue;
+      const cap = ((JSON.parse(s.json) as Obj).status?.capacity ?? {}) as Obj;
+      for (const [k, v] of Object.entries(cap))
+        used[k] = (used[k] ?? 0) + parseQuantity(v);
+    }
+    for (const f of this.inflight.values()) {
+      if (f.pool !== pool.metadata.name) continue;
+      for (const [k, v] of Object.entries(f.capacity))
+        used[k] = (used[k] ?? 0) + v;
+    }
+    return Object.fromEntries(
+      Object.entries(limits).map(([k, v]) => [
+        k,
+        parseQuantity(v) - (used[k] ?? 0),
+      ]),
     );
   }
 
-  private launchFor(pool: Obj, shape: NodeShape, pods: Obj[]): void {
-    const limit =
-      pool.spec?.limits?.['nvidia.com/gpu'] !== undefined
-        ? Number(pool.spec.limits['nvidia.com/gpu'])
-        : Infinity;
-    const perNode = shape.instanceType.gpus;
-    let capacity = this.poolCapacity(pool.metadata.name).gpus;
-    // first-fit decreasing of GPU requests into new nodes
-    const sorted = [...pods].sort((a, b) => gpus(b) - gpus(a));
-    const nodes: Array<{ free: number; pods: Obj[] }> = [];
-    const refused: Obj[] = [];
-    for (const p of sorted) {
-      const g = gpus(p);
-      let node = nodes.find(n => n.free >= g);
-      if (!node) {
-        if (capacity + perNode > limit) {
-          refused.push(p);
-          continue;
-        }
-        capacity += perNode;
-        node = { free: perNode, pods: [] };
-        nodes.push(node);
-      }
-      node.free -= g;
-      node.pods.push(p);
-    }
-    for (const n of nodes) this.launch(pool, shape, n.pods);
+  private reportUnschedulable(
+    pod: Obj,
+    why: Array<[string, SelectionFailure]>,
+  ): void {
+    const k = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const now = this.ctx.clock.now();
-    for (const p of refused) {
-      const k = `${p.metadata.namespace}/${p.metadata.name}`;
-      if ((this.limitEvents.get(k) ?? 0) > now - 5 * 60_000) continue;
-      this.limitEvents.set(k, now);
-      this.ctx.events.record(
-        involvedOf(p as KubeObject),
-        'Warning',
-        'FailedScheduling',
-        `Failed to schedule pod, incompatible with nodepool "${pool.metadata.name}", all available instance types exceed limits for nodepool: "${pool.metadata.name}"`,
-        { component: 'karpenter' },
-      );
-    }
+    if ((this.limitEvents.get(k) ?? -Infinity) > now - 5 * 60_000) return;
+    this.limitEvents.set(k, now);
+    // worded like Karpenter's scheduler errors (scheduling/nodeclaim.go)
+    const reason: Record<SelectionFailure, (pool: string) => string> = {
+      incompatible: () =>
+        'incompatible requirements, no instance type satisfied the requirements',
+      resources: () => 'no instance type has enough resources',
+      limits: pool =>
+        `all available instance types exceed limits for nodepool: "${pool}"`,
+    };
+    this.ctx.events.record(
+      involvedOf(pod as KubeObject),
+      'Warning',
+      'FailedScheduling',
+      `Failed to schedule pod, ${why
+        .map(
+          ([pool, r]) =>
+            `incompatible with nodepool "${pool}", ${reason[r](pool)}`,
+        )
+        .join('; ')}`,
+      { component: 'karpenter' },
+    );
   }
 
-  private launch(pool: Obj, shape: NodeShape, pods: Obj[]): void {
+  private launch(pool: Obj, options: Offering[], pods: Obj[]): void {
+    const best = options[0];
+    // EC2 Fleet may place the instance in any zone the claim allows at that price
+    const zones = options
+      .filter(
+        o =>
+          o.instanceType === best.instanceType &&
+          o.capacityType === best.capacityType,
+      )
+      .map(o => o.zone);
+    const labels = { ...best.labels };
+    delete labels['topology.kubernetes.io/zone'];
+    const shape = this.shapeFor(
+      best.instanceType,
+      pool.metadata.name,
+      best.capacityType,
+      pool.spec?.template?.spec?.taints ?? [],
+      labels,
+      pool.metadata.annotations?.[DRIVER_ANNOTATION] ?? '550.54.15',
+    );
     const name = `${pool.metadata.name}-${this.ctx.rng.suffix()}`;
     const claim: KubeObject = {
       apiVersion: 'karpenter.sh/v1',
@@ -250,6 +402,7 @@ export class KarpenterController extends Controller {
       metadata: {
         name,
         labels: {
+          ...labels,
           'karpenter.sh/nodepool': pool.metadata.name,
           'node.kubernetes.io/instance-type': shape.instanceType.name,
           'karpenter.sh/capacity-type': shape.capacityType,
@@ -283,6 +436,7 @@ export class KarpenterController extends Controller {
     this.inflight.set(name, {
       pool: pool.metadata.name,
       gpus: shape.instanceType.gpus,
+      capacity: this.shapeOf(shape.instanceType).capacity,
       pods: new Set(
         pods.map(p => `${p.metadata.namespace}/${p.metadata.name}`),
       ),
@@ -306,16 +460,17 @@ export class KarpenterController extends Controller {
     );
     const delay =
       Number(pool.metadata.annotations?.[PROVISION_ANNOTATION] ?? 90) * 1000;
-    this.ctx.clock.setTimer(delay, () => this.register(name, shape));
+    this.ctx.clock.setTimer(delay, () => this.register(name, shape, zones));
   }
 
-  private register(claimName: string, shape: NodeShape): void {
+  private register(claimName: string, shape: NodeShape, zones: string[]): void {
     this.inflight.delete(claimName);
     if (!this.ctx.store.get(NODECLAIMS, undefined, claimName)) return;
+    const zone = zones[this.ctx.rng.int(0, zones.length - 1)];
     let node = buildNode({
       shape,
       region: this.ctx.region,
-      zone: `${this.ctx.region}${'abc'[this.ctx.rng.int(0, 2)]}`,
+      zone,
       kubeletVersion: 'v1.31.4-eks-aeac579',
       createdAt: this.ctx.clock.nowIso(),
       ready: false,
@@ -326,7 +481,7 @@ export class KarpenterController extends Controller {
       node = buildNode({
         shape,
         region: this.ctx.region,
-        zone: `${this.ctx.region}a`,
+        zone,
         kubeletVersion: 'v1.31.4-eks-aeac579',
         createdAt: this.ctx.clock.nowIso(),
         ready: false,
@@ -383,6 +538,17 @@ export class KarpenterController extends Controller {
       this.ctx.api.mutate(NODES, undefined, nodeName, o =>
         markNodeReady(o as Obj, this.ctx.clock.nowIso()),
       );
+      // GFD then overwrites the GPU labels with what the hardware reports
+      this.ctx.clock.setTimer(GFD_LABEL_DELAY_MS, () => {
+        if (!this.ctx.store.get(NODES, undefined, nodeName)) return;
+        this.ctx.api.mutate(NODES, undefined, nodeName, o => {
+          const meta = (o as Obj).metadata;
+          Object.assign(
+            meta.labels,
+            gfdLabels(shape, meta.creationTimestamp ?? this.ctx.clock.nowIso()),
+          );
+        });
+      });
       this.ctx.api.mutate(
         NODECLAIMS,
         undefined,
@@ -514,10 +680,19 @@ export class KarpenterController extends Controller {
 }
 
 function gpus(pod: Obj): number {
-  const req = podResources(pod.spec);
+  return gpuCount(podResources(pod.spec));
+}
+
+function gpuCount(req: Requests): number {
   return Object.entries(req)
     .filter(([k]) => k.startsWith('nvidia.com/'))
     .reduce((n, [, v]) => n + v, 0);
+}
+
+function addRequests(a: Requests, b: Requests): Requests {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 function parseDuration(d: string): number {

@@ -20,7 +20,7 @@ import {
   PodHandle,
   podJitter,
 } from '../sim/inferenceRuntime';
-import { planPod } from '../sim/podPlan';
+import { nodeGpuProduct, planPod } from '../sim/podPlan';
 import { gpuRequest, isTerminal } from '../sim/podResources';
 import { WorkloadProfiles } from '../sim/workloadProfiles';
 import { StoreEvent, eventObject } from '../store/eventHistory';
@@ -126,9 +126,7 @@ export class Kubelets extends Controller {
       pod.metadata.labels?.['pod-template-hash'] ??
       pod.metadata.labels?.['controller-revision-hash'];
     const planKey = revision
-      ? `${pod.metadata.namespace}/${top}/${revision}/${
-          node.metadata.labels?.['nvidia.com/gpu.product'] ?? ''
-        }/${
+      ? `${pod.metadata.namespace}/${top}/${revision}/${nodeGpuProduct(node)}/${
           node.metadata.labels?.['nvidia.com/cuda.driver-version.full'] ?? ''
         }/${profile.failure}`
       : undefined;

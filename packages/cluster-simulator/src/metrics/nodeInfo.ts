@@ -4,10 +4,15 @@
  */
 import { resourceById } from '../api/resources';
 import { GPU_MODELS } from '../sim/gpuCatalog';
+import { GPU_HARDWARE_ANNOTATION } from '../sim/nodeFactory';
+import { nodeGpuProduct } from '../sim/podPlan';
 import type { SimCluster } from '../sim/simCluster';
 import { GpuNodeInfo } from './dcgmMetrics';
 
 const NODES = resourceById('core/nodes');
+const HARDWARE = new RegExp(
+  `"${GPU_HARDWARE_ANNOTATION.replace(/[./]/g, '\\$&')}":"([^"]+)"`,
+);
 
 /** The GPU description of a node, or undefined for nodes without GPUs. */
 export function dcgmNodeInfo(
@@ -16,11 +21,10 @@ export function dcgmNodeInfo(
 ): GpuNodeInfo | undefined {
   const s = cluster.store.get(NODES, undefined, nodeName);
   if (!s) return undefined;
-  const product = String(s.labels['nvidia.com/gpu.product'] ?? '').replace(
-    /-MIG-.*$|-SHARED$/,
-    '',
-  );
-  const gpu = GPU_MODELS[product];
+  // dcgm-exporter reads the devices through NVML, not the node's labels
+  const hw = HARDWARE.exec(s.json)?.[1];
+  const gpu =
+    GPU_MODELS[hw ?? nodeGpuProduct({ metadata: { labels: s.labels } })];
   if (!gpu) return undefined;
   const count = Number(s.labels['nvidia.com/gpu.count'] ?? 0);
   const assignments = cluster.kubelets.gpuAssignments(nodeName);

@@ -34,6 +34,15 @@ export interface InstanceType {
   gpus: number;
   vcpu: number;
   memoryGiB: number;
+  /**
+   * Memory of one GPU as EC2 DescribeInstanceTypes reports it
+   * (`GpuInfo.Gpus[].MemoryInfo.SizeInMiB`), which Karpenter copies into
+   * `karpenter.k8s.aws/instance-gpu-memory`. Not the same figure as GFD's
+   * `nvidia.com/gpu.memory`, which NVML reports.
+   */
+  gpuMemoryMiB?: number;
+  /** Linux on-demand list price in us-east-1, USD per hour, when AWS publishes one */
+  onDemandUsdPerHour?: number;
 }
 
 const MIG_80GB = [
@@ -173,16 +182,40 @@ export const GPU_MODELS: Record<string, GpuModel> = {
   },
 };
 
+/*
+ * Instance types known to the simulator. Shapes (GPUs, vCPUs, memory, GPU
+ * memory) follow the AWS instance type pages:
+ * https://aws.amazon.com/ec2/instance-types/g4/ (g4dn), /g5/, /g6/, /g6e/,
+ * /p4/ (p4d: 8x A100 40 GB, p4de: 8x A100 80 GB), /p5/ (p5: 8x H100 80 GB,
+ * p5e: 8x H200 141 GB) and /m6i/. Prices are the us-east-1 Linux on-demand
+ * list prices of https://aws.amazon.com/ec2/pricing/on-demand/ as of 2024
+ * (before the June 2025 P4/P5 price cut); p5e has no public on-demand price
+ * (sold through capacity blocks), so Karpenter-style selection ranks it last.
+ */
 /** Instance types known to the simulator. @public */
 export const INSTANCE_TYPES: Record<string, InstanceType> = {
-  'm6i.xlarge': { name: 'm6i.xlarge', gpus: 0, vcpu: 4, memoryGiB: 16 },
-  'm6i.2xlarge': { name: 'm6i.2xlarge', gpus: 0, vcpu: 8, memoryGiB: 32 },
+  'm6i.xlarge': {
+    name: 'm6i.xlarge',
+    gpus: 0,
+    vcpu: 4,
+    memoryGiB: 16,
+    onDemandUsdPerHour: 0.192,
+  },
+  'm6i.2xlarge': {
+    name: 'm6i.2xlarge',
+    gpus: 0,
+    vcpu: 8,
+    memoryGiB: 32,
+    onDemandUsdPerHour: 0.384,
+  },
   'g4dn.xlarge': {
     name: 'g4dn.xlarge',
     gpuProduct: 'Tesla-T4',
     gpus: 1,
     vcpu: 4,
     memoryGiB: 16,
+    gpuMemoryMiB: 16384,
+    onDemandUsdPerHour: 0.526,
   },
   'g4dn.12xlarge': {
     name: 'g4dn.12xlarge',
@@ -190,6 +223,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 4,
     vcpu: 48,
     memoryGiB: 192,
+    gpuMemoryMiB: 16384,
+    onDemandUsdPerHour: 3.912,
   },
   'g5.xlarge': {
     name: 'g5.xlarge',
@@ -197,6 +232,26 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 1,
     vcpu: 4,
     memoryGiB: 16,
+    gpuMemoryMiB: 24576,
+    onDemandUsdPerHour: 1.006,
+  },
+  'g5.12xlarge': {
+    name: 'g5.12xlarge',
+    gpuProduct: 'NVIDIA-A10G',
+    gpus: 4,
+    vcpu: 48,
+    memoryGiB: 192,
+    gpuMemoryMiB: 24576,
+    onDemandUsdPerHour: 5.672,
+  },
+  'g5.48xlarge': {
+    name: 'g5.48xlarge',
+    gpuProduct: 'NVIDIA-A10G',
+    gpus: 8,
+    vcpu: 192,
+    memoryGiB: 768,
+    gpuMemoryMiB: 24576,
+    onDemandUsdPerHour: 16.288,
   },
   'g6.xlarge': {
     name: 'g6.xlarge',
@@ -204,6 +259,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 1,
     vcpu: 4,
     memoryGiB: 16,
+    gpuMemoryMiB: 22888,
+    onDemandUsdPerHour: 0.8048,
   },
   'g6.2xlarge': {
     name: 'g6.2xlarge',
@@ -211,6 +268,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 1,
     vcpu: 8,
     memoryGiB: 32,
+    gpuMemoryMiB: 22888,
+    onDemandUsdPerHour: 0.9776,
   },
   'g6.12xlarge': {
     name: 'g6.12xlarge',
@@ -218,6 +277,17 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 4,
     vcpu: 48,
     memoryGiB: 192,
+    gpuMemoryMiB: 22888,
+    onDemandUsdPerHour: 4.6016,
+  },
+  'g6.48xlarge': {
+    name: 'g6.48xlarge',
+    gpuProduct: 'NVIDIA-L4',
+    gpus: 8,
+    vcpu: 192,
+    memoryGiB: 768,
+    gpuMemoryMiB: 22888,
+    onDemandUsdPerHour: 13.3504,
   },
   'g6e.xlarge': {
     name: 'g6e.xlarge',
@@ -225,6 +295,26 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 1,
     vcpu: 4,
     memoryGiB: 32,
+    gpuMemoryMiB: 45776,
+    onDemandUsdPerHour: 1.861,
+  },
+  'g6e.12xlarge': {
+    name: 'g6e.12xlarge',
+    gpuProduct: 'NVIDIA-L40S',
+    gpus: 4,
+    vcpu: 48,
+    memoryGiB: 384,
+    gpuMemoryMiB: 45776,
+    onDemandUsdPerHour: 10.493,
+  },
+  'g6e.48xlarge': {
+    name: 'g6e.48xlarge',
+    gpuProduct: 'NVIDIA-L40S',
+    gpus: 8,
+    vcpu: 192,
+    memoryGiB: 1536,
+    gpuMemoryMiB: 45776,
+    onDemandUsdPerHour: 30.131,
   },
   'p4d.24xlarge': {
     name: 'p4d.24xlarge',
@@ -232,6 +322,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 8,
     vcpu: 96,
     memoryGiB: 1152,
+    gpuMemoryMiB: 40960,
+    onDemandUsdPerHour: 32.7726,
   },
   'p4de.24xlarge': {
     name: 'p4de.24xlarge',
@@ -239,6 +331,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 8,
     vcpu: 96,
     memoryGiB: 1152,
+    gpuMemoryMiB: 81920,
+    onDemandUsdPerHour: 40.9657,
   },
   'p5.48xlarge': {
     name: 'p5.48xlarge',
@@ -246,6 +340,8 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 8,
     vcpu: 192,
     memoryGiB: 2048,
+    gpuMemoryMiB: 81920,
+    onDemandUsdPerHour: 98.32,
   },
   'p5e.48xlarge': {
     name: 'p5e.48xlarge',
@@ -253,8 +349,61 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
     gpus: 8,
     vcpu: 192,
     memoryGiB: 2048,
+    gpuMemoryMiB: 144384,
   },
 };
+
+/**
+ * The well-known labels Karpenter's AWS provider derives from an instance
+ * type (karpenter.sh/docs/concepts/scheduling, "Well-Known Labels"; source:
+ * aws/karpenter-provider-aws pkg/providers/instancetype/types.go
+ * `computeRequirements`). Zone and capacity type depend on the offering and
+ * are added at launch.
+ */
+export function instanceTypeLabels(it: InstanceType): Record<string, string> {
+  const [family, size] = it.name.split('.');
+  const m = /^([a-z]+)(\d+)/.exec(family);
+  const gpu = it.gpuProduct ? GPU_MODELS[it.gpuProduct] : undefined;
+  return {
+    'node.kubernetes.io/instance-type': it.name,
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/os': 'linux',
+    'karpenter.k8s.aws/instance-hypervisor': 'nitro',
+    'karpenter.k8s.aws/instance-category': m?.[1] ?? family,
+    'karpenter.k8s.aws/instance-generation': m?.[2] ?? '',
+    'karpenter.k8s.aws/instance-family': family,
+    'karpenter.k8s.aws/instance-size': size,
+    'karpenter.k8s.aws/instance-cpu': String(it.vcpu),
+    // mebibytes, as the docs' example (131072) shows
+    'karpenter.k8s.aws/instance-memory': String(it.memoryGiB * 1024),
+    ...(gpu && it.gpus > 0
+      ? {
+          'karpenter.k8s.aws/instance-gpu-name': gpu.karpenterName,
+          'karpenter.k8s.aws/instance-gpu-manufacturer': 'nvidia',
+          'karpenter.k8s.aws/instance-gpu-count': String(it.gpus),
+          'karpenter.k8s.aws/instance-gpu-memory': String(
+            it.gpuMemoryMiB ?? gpu.memoryMiB,
+          ),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Hourly price of an offering. EC2 reports Spot prices per pool; the
+ * simulator models them as a fixed 60% discount on the on-demand price (AWS
+ * advertises "up to 90%", https://aws.amazon.com/ec2/spot/pricing/), which
+ * keeps Spot cheaper as it is in practice. Undefined when unpublished.
+ */
+export function offeringPrice(
+  it: InstanceType,
+  capacityType: 'spot' | 'on-demand',
+): number | undefined {
+  if (it.onDemandUsdPerHour === undefined) return undefined;
+  return capacityType === 'spot'
+    ? it.onDemandUsdPerHour * 0.4
+    : it.onDemandUsdPerHour;
+}
 
 /** Looks a GPU model up by product label; throws for unknown products. */
 export function gpuModel(product: string): GpuModel {

@@ -6,7 +6,12 @@
  * `nvidia.com/gpu:NoSchedule` taint, and `nvidia.com/gpu` (or MIG) capacity.
  */
 import { KubeObject } from '../store/storedObject';
-import { GpuModel, InstanceType, driverCudaVersion } from './gpuCatalog';
+import {
+  GpuModel,
+  InstanceType,
+  driverCudaVersion,
+  instanceTypeLabels,
+} from './gpuCatalog';
 import { Rng } from './random';
 
 /** The shape of the nodes of one pool. @public */
@@ -42,7 +47,14 @@ function nodeName(region: string, rng: Rng): string {
     : `ip-${ip}.${region}.compute.internal`;
 }
 
-function gfdLabels(
+/**
+ * The physical GPU of a node, as the kubelet, NVML and dcgm-exporter see it
+ * (simulator-specific; labels can be wrong, the hardware cannot). @public
+ */
+export const GPU_HARDWARE_ANNOTATION = 'sim.inference-platform.io/gpu-hardware';
+
+/** Labels GPU Feature Discovery derives from the node's real GPUs and driver. */
+export function gfdLabels(
   shape: NodeShape,
   createdAt: string,
 ): Record<string, string> {
@@ -141,17 +153,16 @@ export function buildNode(b: NodeBuild): KubeObject {
           'karpenter.sh/capacity-type': shape.capacityType,
           'karpenter.sh/initialized': 'true',
           'karpenter.sh/registered': 'true',
-          'karpenter.k8s.aws/instance-family': it.name.split('.')[0],
-          'karpenter.k8s.aws/instance-size': it.name.split('.')[1],
-          'karpenter.k8s.aws/instance-cpu': String(it.vcpu),
-          'karpenter.k8s.aws/instance-memory': String(it.memoryGiB * 1024),
+          ...instanceTypeLabels(it),
         }
       : {
           'eks.amazonaws.com/nodegroup': shape.pool,
           'eks.amazonaws.com/capacityType':
             shape.capacityType === 'spot' ? 'SPOT' : 'ON_DEMAND',
         }),
-    ...(shape.gpu && shape.managedBy === 'karpenter'
+    ...(shape.gpu &&
+    shape.managedBy === 'karpenter' &&
+    !instanceTypeLabels(it)['karpenter.k8s.aws/instance-gpu-name']
       ? {
           'karpenter.k8s.aws/instance-gpu-name': shape.gpu.karpenterName,
           'karpenter.k8s.aws/instance-gpu-count': String(it.gpus),
@@ -214,7 +225,10 @@ export function buildNode(b: NodeBuild): KubeObject {
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
         ...(shape.gpu
-          ? { 'nvidia.com/gpu-driver-upgrade-enabled': 'true' }
+          ? {
+              'nvidia.com/gpu-driver-upgrade-enabled': 'true',
+              [GPU_HARDWARE_ANNOTATION]: shape.gpu.product,
+            }
           : {}),
       },
       ...(b.nodeClaim ? { finalizers: ['karpenter.sh/termination'] } : {}),

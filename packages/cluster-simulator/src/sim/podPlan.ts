@@ -13,6 +13,7 @@ import {
   findModel,
   planVllmMemory,
 } from './modelCatalog';
+import { GPU_HARDWARE_ANNOTATION } from './nodeFactory';
 import { gpuRequest } from './podResources';
 import { WorkloadProfile } from './workloadProfiles';
 
@@ -80,6 +81,20 @@ export function mainContainer(spec: Obj): Obj {
   );
 }
 
+/**
+ * The GPU product a node really has. CUDA allocates on the device, not on a
+ * label: a node whose `nvidia.com/gpu.product` label was set from a NodePool
+ * template (and is wrong) still runs the instance's own GPU, so the physical
+ * GPU the node was built with wins over the label.
+ */
+export function nodeGpuProduct(node: Obj | undefined): string {
+  const hw = node?.metadata?.annotations?.[GPU_HARDWARE_ANNOTATION];
+  if (hw) return String(hw);
+  return String(
+    node?.metadata?.labels?.['nvidia.com/gpu.product'] ?? '',
+  ).replace(/-MIG-.*$|-SHARED$/, '');
+}
+
 /** Builds the plan of a pod about to start on a node. */
 export function planPod(
   pod: Obj,
@@ -92,13 +107,7 @@ export function planPod(
   const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
   const engine = image.engine;
   const labels = (node?.metadata?.labels ?? {}) as Record<string, string>;
-  const gpu =
-    GPU_MODELS[
-      String(labels['nvidia.com/gpu.product'] ?? '').replace(
-        /-MIG-.*$|-SHARED$/,
-        '',
-      )
-    ];
+  const gpu = GPU_MODELS[nodeGpuProduct(node)];
   const gpuCount = gpuRequest(pod.spec)?.count ?? 0;
   const driver =
     labels['nvidia.com/cuda.driver-version.full'] ??
