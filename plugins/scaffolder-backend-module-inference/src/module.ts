@@ -9,6 +9,7 @@ import {
   readClusterConnections,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
+import { createClusterSettingsAction } from './actions/clusterSettings';
 import { createEntityRegisterAction } from './actions/entityRegister';
 import { createImageResolveAction } from './actions/imageResolve';
 import { createManifestsApplyAction } from './actions/manifestsApply';
@@ -17,6 +18,7 @@ import { createPlanCreateAction } from './actions/planCreate';
 import { createQuotaReleaseAction } from './actions/quotaRelease';
 import { createQuotaReserveAction } from './actions/quotaReserve';
 import { readImageSettings } from './images/imageConfig';
+import { readClusterPlatforms } from './platform/platformConfig';
 
 /**
  * Scaffolder actions of the inference platform.
@@ -48,6 +50,9 @@ export const scaffolderModuleInference = createBackendModule({
         // who may deploy where: identity from the auth system, placements from config and Group entities
         const tenancy = TeamTenancy.fromConfig(config, { userInfo, catalog });
         scaffolder.addActions(
+          createClusterSettingsAction({
+            settingsOf: readClusterPlatforms(config),
+          }),
           createPlanCreateAction({ inference, tenancy }),
           createImageResolveAction({ images, inference }),
           createQuotaReserveAction({ inference, tenancy }),

@@ -139,9 +139,10 @@ describe('vllm-model-service template (dry run)', () => {
       },
     ],
     [
-      'Llama 3.1 70B on H100, scale to zero on KV-cache usage',
+      'Llama 3.1 70B (FP8) on H100, scale to zero through the KEDA HTTP add-on',
       {
         model: 'meta-llama/Llama-3.1-70B-Instruct',
+        precision: 'fp8',
         gpuType: 'NVIDIA-H100-80GB-HBM3',
         concurrency: 16,
         autoscaling: 'keda-kv-cache',
@@ -149,11 +150,12 @@ describe('vllm-model-service template (dry run)', () => {
         maxReplicas: 1,
       },
       {
-        tp: 4,
+        tp: 2,
         gpuType: /^NVIDIA-H100/,
-        autoscaler: 'ScaledObject',
+        // scale to zero goes through the KEDA HTTP add-on, whose interceptor holds the first request
+        autoscaler: 'HTTPScaledObject',
         minReplicas: 0,
-        trigger: /vllm:kv_cache_usage_perc/,
+        trigger: /^no KEDA trigger$/,
       },
     ],
     [
@@ -217,9 +219,13 @@ describe('vllm-model-service template (dry run)', () => {
 
     const [autoscaler] = docs(run.files, 'kubernetes/autoscaler.yaml');
     expect(autoscaler.kind).toBe(expected.autoscaler);
-    expect(autoscaler.spec.minReplicaCount ?? autoscaler.spec.minReplicas).toBe(
-      expected.minReplicas,
-    );
+    expect(
+      autoscaler.spec.minReplicaCount ??
+        autoscaler.spec.minReplicas ??
+        autoscaler.spec.replicas?.min,
+    ).toBe(expected.minReplicas);
+    // the autoscaler owns the replica count
+    expect(deployment.spec.replicas).toBeUndefined();
     expect(
       autoscaler.spec.triggers?.[0]?.metadata.query ?? 'no KEDA trigger',
     ).toMatch(expected.trigger);
@@ -229,9 +235,25 @@ describe('vllm-model-service template (dry run)', () => {
     expect(docs(run.files, 'kubernetes/servicemonitor.yaml')[0].kind).toBe(
       'ServiceMonitor',
     );
-    expect(docs(run.files, 'kubernetes/pvc.yaml')[0].kind).toBe(
-      'PersistentVolumeClaim',
+    // the model cache as the cluster's platform settings say: one EFS volume in gpu-us-east, an EBS gp2 volume per
+    // replica elsewhere (app-config.yaml inference.platform)
+    const cache = deployment.spec.template.spec.volumes.find(
+      (v: any) => v.name === 'model-cache',
     );
+    if ((overrides.cluster ?? base.cluster) === 'gpu-us-east') {
+      const [claim] = docs(run.files, 'kubernetes/pvc.yaml');
+      expect(claim.spec).toMatchObject({
+        accessModes: ['ReadWriteMany'],
+        storageClassName: 'efs-sc',
+      });
+      expect(cache.persistentVolumeClaim.claimName).toBe(claim.metadata.name);
+    } else {
+      expect(docs(run.files, 'kubernetes/pvc.yaml')).toEqual([]);
+      expect(cache.ephemeral.volumeClaimTemplate.spec).toMatchObject({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'gp2',
+      });
+    }
 
     const [entity] = docs(run.files, 'catalog-info.yaml');
     expect(entity.metadata.annotations['backstage.io/kubernetes-id']).toBe(
@@ -273,7 +295,8 @@ describe('vllm-model-service template (dry run)', () => {
         concurrency: 16,
         maxReplicas: 4,
       },
-      /GPU quota of group:default\/ml-chat for NVIDIA-H100-80GB-HBM3 would be exceeded: used 18 \+ reserved 0 \+ requested 16 = 34 > limit 24 \(6 free\)/,
+      // 4 GPUs × (4 replicas at the ceiling + 1 the rollout surges)
+      /GPU quota of group:default\/ml-chat for NVIDIA-H100-80GB-HBM3 would be exceeded: used 18 \+ reserved 0 \+ requested 20 = 38 > limit 24 \(6 free\)/,
     ],
     [
       'an image whose CUDA the driver of the pool cannot run',
@@ -375,6 +398,9 @@ describe('vllm-model-service template (dry run)', () => {
         {
           ...triton,
           modelRepository: 's3://models/vision',
+          s3RoleArn: 'arn:aws:iam::123456789012:role/vision-models-reader',
+          // with the rollout surge, 3 T4s: the team's free quota
+          maxReplicas: 2,
           gpuType: 'Tesla-T4',
           scaleOn: 'pending-requests',
           tritonVersion: '24.08',
@@ -390,6 +416,14 @@ describe('vllm-model-service template (dry run)', () => {
       ).toBe('1');
       expect(deployment.spec.template.spec.containers[0].args).toContain(
         '--model-repository=s3://models/vision',
+      );
+      // the bucket is read with the role of the service's own service account (IRSA)
+      const [account] = docs(run.files, 'kubernetes/serviceaccount.yaml');
+      expect(account.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(
+        'arn:aws:iam::123456789012:role/vision-models-reader',
+      );
+      expect(deployment.spec.template.spec.serviceAccountName).toBe(
+        account.metadata.name,
       );
       expect(
         docs(run.files, 'kubernetes/scaledobject.yaml')[0].spec.triggers[0]
@@ -414,7 +448,8 @@ describe('vllm-model-service template (dry run)', () => {
           maxBatchTokens: 16384,
           gpuType,
           minReplicas: 1,
-          maxReplicas: 2,
+          // with the rollout surge, 2 GPUs: the team's whole T4 quota
+          maxReplicas: 1,
           requestsPerReplica: 40,
           cluster,
           namespace: 'ml-search',
@@ -445,7 +480,6 @@ describe('vllm-model-service template (dry run)', () => {
         {
           name: 'l4-inference',
           gpuType: 'NVIDIA-L4',
-          instanceGpuName: 'l4',
           gpuCounts: ['1', '4'],
           capacityTypes: ['on-demand'],
           gpuLimit: 16,
@@ -466,6 +500,21 @@ describe('vllm-model-service template (dry run)', () => {
         { key: 'nvidia.com/gpu', effect: 'NoSchedule' },
       ]);
       expect(nodePool.spec.limits['nvidia.com/gpu']).toBe(16);
+      // the GPU's Karpenter name, memory window and family, from the GPU catalog rather than a free form field
+      expect(nodePool.spec.template.spec.requirements).toEqual(
+        expect.arrayContaining([
+          {
+            key: 'karpenter.k8s.aws/instance-gpu-name',
+            operator: 'In',
+            values: ['l4'],
+          },
+          {
+            key: 'karpenter.k8s.aws/instance-family',
+            operator: 'In',
+            values: ['g6'],
+          },
+        ]),
+      );
       expect(nodePool.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
       expect(
         nodePool.spec.template.metadata.labels['nvidia.com/gpu.product'],

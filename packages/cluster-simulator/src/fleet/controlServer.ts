@@ -7,6 +7,7 @@
 import http from 'http';
 import { FaultInjection } from '../faults/faults';
 import { handleRegistryRequest } from './registryMirror';
+import { handleInterceptorRequest } from './interceptorEndpoint';
 import { podMetricsText } from '../sim/podEndpoints';
 import { SimCluster } from '../sim/simCluster';
 import { RequestCounts } from '../server/servedCluster';
@@ -77,6 +78,8 @@ export function controlHandler(
     const method = req.method ?? 'GET';
     const handle = async () => {
       if (handleRegistryRequest(method, parts, res)) return undefined;
+      if (await handleInterceptorRequest(target.clusters, req, res, url))
+        return undefined;
       if (parts[0] === 'metrics' && method === 'GET') {
         const [, clusterName, namespace, pod] = parts;
         const cluster = target.clusters.get(clusterName ?? '');
@@ -201,6 +204,7 @@ export function controlHandler(
             'GET /app-config',
             'GET /sd',
             'GET /metrics/<cluster>/<ns>/<pod>',
+            'ANY /clusters/<name>/interceptor/<path> (Host header routes, as the KEDA HTTP add-on interceptor)',
           ],
         }),
       );

@@ -302,6 +302,44 @@ function dcgmExporter(): KubeObject {
   };
 }
 
+/**
+ * The Services of the KEDA HTTP add-on chart (kedacore/charts http-add-on:
+ * templates/interceptor/service-proxy.yaml, port `proxy` 8080 by default;
+ * templates/scaler/service.yaml, gRPC 9090). The simulator serves the
+ * interceptor on the control port (`/clusters/<name>/interceptor/...`).
+ */
+function kedaHttpAddOnServices(): KubeObject[] {
+  const svc = (
+    name: string,
+    component: string,
+    portName: string,
+    port: number,
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: 'keda',
+      labels: {
+        'app.kubernetes.io/component': component,
+        'app.kubernetes.io/name': 'http-add-on',
+        'app.kubernetes.io/part-of': 'keda-add-ons-http',
+      },
+    },
+    spec: {
+      ports: [{ name: portName, port, targetPort: portName, protocol: 'TCP' }],
+      selector: {
+        'app.kubernetes.io/component': component,
+        'app.kubernetes.io/name': 'http-add-on',
+      },
+    },
+  });
+  return [
+    svc('keda-add-ons-http-interceptor-proxy', 'interceptor', 'proxy', 8080),
+    svc('keda-add-ons-http-external-scaler', 'scaler', 'grpc', 9090),
+  ];
+}
+
 /** Creates every object of a cluster's starting state. */
 export function bootstrapCluster(cluster: SimCluster, spec: ClusterSpec): void {
   const ns = (name: string, labels: Record<string, string> = {}) =>
@@ -319,8 +357,10 @@ export function bootstrapCluster(cluster: SimCluster, spec: ClusterSpec): void {
     'karpenter',
     'keda',
     'monitoring',
+    'ingress-nginx',
   ])
     ns(n);
+  for (const o of kedaHttpAddOnServices()) create(cluster, o);
   for (const r of RESOURCE_TYPES.filter(x => x.custom)) create(cluster, crd(r));
   void apiVersionOf;
   const zones = ['a', 'b', 'c'].map(z => `${spec.region}${z}`);

@@ -287,6 +287,31 @@ export async function handleResource(
   ) {
     throw notFound(r, name ?? '');
   }
+  if (
+    subresource === 'proxy' &&
+    r.kind === 'Service' &&
+    cluster.proxyToService
+  ) {
+    // services/proxy forwards to a ready endpoint of the Service (503 without one)
+    const [svcName, svcPort] = (name ?? '').split(':');
+    const service = parseStored(api.get(r, namespace, svcName));
+    const answer = cluster.proxyToService(
+      service,
+      svcPort,
+      req.subpath ?? '/',
+      req.query,
+      {
+        method,
+        body: method === 'GET' ? '' : (await readBody(httpReq)).toString(),
+      },
+    );
+    res.writeHead(answer.status, {
+      'Content-Type': answer.contentType,
+      'Content-Length': Buffer.byteLength(answer.body),
+    });
+    res.end(answer.body);
+    return;
+  }
   if (subresource === 'proxy') {
     const podName = (name ?? '').split(':');
     const pod = parseStored(

@@ -16,6 +16,8 @@ export interface ProxyResponse {
   status: number;
   contentType: string;
   body: string;
+  /** seconds of simulated time before the response headers leave the pod (inference requests) */
+  headersAfterSeconds?: number;
 }
 
 /** Credentials a cluster accepts. @public */
@@ -59,6 +61,14 @@ export interface ServedCluster {
     port: string | undefined,
     path: string,
     query: URLSearchParams,
+  ): ProxyResponse;
+  /** answers an HTTP request sent through `services/proxy` (optional: clusters without Service routing use the pod proxy) */
+  proxyToService?(
+    service: KubeObject,
+    port: string | undefined,
+    path: string,
+    query: URLSearchParams,
+    request: { method: string; body: string },
   ): ProxyResponse;
   /** container log text for `pods/log` */
   podLogs(

@@ -17,6 +17,8 @@ import { vllmMetrics } from '../metrics/vllmMetrics';
 import { ProxyResponse } from '../server/servedCluster';
 import { KubeObject } from '../store/storedObject';
 import { vllmStartupLog } from './failureMessages';
+import { inferenceAnswer } from './inferenceAnswers';
+import type { ForwardedRequest } from './serviceEndpoints';
 import type { SimCluster } from './simCluster';
 
 type Obj = Record<string, any>;
@@ -72,6 +74,7 @@ export function proxyToPod(
   port: string | undefined,
   path: string,
   _query: URLSearchParams,
+  request?: ForwardedRequest,
 ): ProxyResponse {
   const p = pod as Obj;
   const name = p.metadata.name;
@@ -104,6 +107,10 @@ export function proxyToPod(
       ? { status: 404, contentType: 'text/plain', body: '404 page not found\n' }
       : ok(text, TEXT);
   }
+  const inference = request
+    ? inferenceAnswer(life, request.method, path, request.body, cluster.now())
+    : undefined;
+  if (inference) return inference;
   switch (engine) {
     case 'vllm':
       if (path === '/health' || path === '/ping') return ok('');

@@ -20,6 +20,8 @@ import { GarbageCollector } from '../controllers/garbageCollector';
 import { HpaController } from '../controllers/hpaController';
 import { KarpenterController } from '../controllers/karpenterController';
 import { KedaController } from '../controllers/kedaController';
+import { HttpAddOnController } from '../controllers/httpAddOnController';
+import { HttpInterceptor } from '../controllers/httpAddOnInterceptor';
 import { Kubelets, PodLife } from '../controllers/kubelet';
 import { NamespaceController } from '../controllers/namespaceController';
 import { QuotaController } from '../controllers/quotaController';
@@ -48,6 +50,7 @@ import { SimClock } from './clock';
 import { InferenceRuntime } from './inferenceRuntime';
 import { MetricsProvider } from './metricsProvider';
 import { podLogs, proxyToPod } from './podEndpoints';
+import { ForwardedRequest, proxyToService } from './serviceEndpoints';
 import { Rng } from './random';
 import { WorkloadProfiles } from './workloadProfiles';
 
@@ -93,6 +96,8 @@ export class SimCluster implements ServedCluster {
   readonly dcgm: DcgmState;
   /** KEDA's operator and metrics adapter (registerScaler for add-on scalers) */
   readonly keda: KedaController;
+  /** the KEDA HTTP add-on's interceptor (`keda-add-ons-http-interceptor-proxy.keda:8080`) */
+  readonly interceptor: HttpInterceptor;
   private readonly queues: WorkQueue[] = [];
   private readonly controllers: Controller[] = [];
   /** set while a restart fault keeps the cluster down */
@@ -159,6 +164,14 @@ export class SimCluster implements ServedCluster {
       new InferenceServiceController(ctx, this.gc),
       new LeaderWorkerSetController(ctx, this.gc),
     );
+    this.interceptor = new HttpInterceptor(this);
+    const httpAddOn = new HttpAddOnController(ctx, this.gc, this.interceptor);
+    this.keda.registerScaler('external-push', httpAddOn.scaler);
+    this.keda.registerScaler('external', httpAddOn.scaler);
+    // the add-on's scaler pushes activity (StreamIsActive): KEDA checks at once
+    this.interceptor.onArrival = so =>
+      this.keda.enqueue(`${so.metadata.namespace}/${so.metadata.name}`);
+    this.controllers.push(httpAddOn);
     this.clock.onAfterBatch(() => this.drain());
   }
 
@@ -193,8 +206,19 @@ export class SimCluster implements ServedCluster {
     port: string | undefined,
     path: string,
     query: URLSearchParams,
+    request?: ForwardedRequest,
   ): ProxyResponse {
-    return proxyToPod(this, pod, port, path, query);
+    return proxyToPod(this, pod, port, path, query, request);
+  }
+
+  proxyToService(
+    service: KubeObject,
+    port: string | undefined,
+    path: string,
+    query: URLSearchParams,
+    request: ForwardedRequest,
+  ): ProxyResponse {
+    return proxyToService(this, service, port, path, query, request);
   }
 
   podLogs(

@@ -31,6 +31,7 @@ export const TEAM_KINDS: ApplicableKind[] = [
   { group: 'apps', kind: 'Deployment' },
   { group: '', kind: 'Service' },
   { group: '', kind: 'PersistentVolumeClaim' },
+  { group: '', kind: 'ServiceAccount' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'networking.k8s.io', kind: 'Ingress' },

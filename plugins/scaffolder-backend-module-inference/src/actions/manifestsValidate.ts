@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkPlatformPolicy, PolicyViolation } from '../policy/platformPolicy';
+import { checkServicePolicy, LocatedManifest } from '../policy/servicePolicy';
 import { validateManifestSchema } from '../manifests/kubernetesModels';
 import { examples } from './manifestsValidate.examples';
 import { workspaceFolder } from './workspacePath';
@@ -54,6 +55,7 @@ export function createManifestsValidateAction(
       );
       const files = await listManifestFiles(root);
       const violations: PolicyViolation[] = [];
+      const manifests: LocatedManifest[] = [];
       let manifestCount = 0;
 
       for (const file of files) {
@@ -69,6 +71,7 @@ export function createManifestsValidateAction(
           const value = document.toJS();
           if (!isKubernetesManifest(value)) continue;
           manifestCount += 1;
+          manifests.push({ value, file: relative, document: index });
           for (const problem of validateManifestSchema(value)) {
             violations.push({
               file: relative,
@@ -93,6 +96,7 @@ export function createManifestsValidateAction(
         }
       }
 
+      violations.push(...checkServicePolicy(manifests));
       if (violations.length > 0) {
         const lines = violations.map(
           v =>

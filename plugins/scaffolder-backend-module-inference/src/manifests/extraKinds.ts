@@ -173,6 +173,76 @@ const nodePool = ajv.compile({
   },
 });
 
+// KEDA HTTP add-on HTTPScaledObject (http.keda.sh/v1alpha1, kedacore/http-add-on docs/ref/v0.10.0/http_scaled_object.md):
+// no generated model exists for it
+const duration = {
+  type: 'string',
+  pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+};
+const httpScaledObject = ajv.compile({
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    metadata,
+    spec: {
+      type: 'object',
+      required: ['scaleTargetRef'],
+      additionalProperties: false,
+      properties: {
+        hosts: { type: 'array', items: { type: 'string', minLength: 1 } },
+        pathPrefixes: { type: 'array', items: { type: 'string' } },
+        scaleTargetRef: {
+          type: 'object',
+          required: ['name', 'service', 'port'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            kind: { type: 'string' },
+            apiVersion: { type: 'string' },
+            service: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+          },
+        },
+        replicas: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            min: { type: 'integer', minimum: 0 },
+            max: { type: 'integer', minimum: 1 },
+          },
+        },
+        scaledownPeriod: { type: 'integer', minimum: 0 },
+        targetPendingRequests: { type: 'integer', minimum: 1 },
+        scalingMetric: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            concurrency: {
+              type: 'object',
+              properties: { targetValue: { type: 'integer', minimum: 1 } },
+            },
+            requestRate: {
+              type: 'object',
+              properties: {
+                targetValue: { type: 'integer', minimum: 1 },
+                granularity: duration,
+                window: duration,
+              },
+            },
+          },
+        },
+        timeouts: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { conditionWait: duration, responseHeader: duration },
+        },
+        coldStartTimeoutFailoverRef: { type: 'object' },
+        initialCooldownPeriod: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+});
+
 function problems(errors: ErrorObject[] | null | undefined) {
   return (errors ?? []).map(e => ({
     path: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
@@ -190,7 +260,7 @@ function podTemplate(template: unknown, path: string) {
   }
 }
 
-/** Problems of a LeaderWorkerSet, InferenceService or NodePool; undefined for other kinds. */
+/** Problems of a LeaderWorkerSet, InferenceService, HTTPScaledObject or NodePool; undefined for other kinds. */
 export function validateExtraKinds(doc: Record<string, any>) {
   if (
     doc.apiVersion === 'leaderworkerset.x-k8s.io/v1' &&
@@ -208,6 +278,13 @@ export function validateExtraKinds(doc: Record<string, any>) {
         'spec.leaderWorkerTemplate.workerTemplate',
       ),
     ];
+  }
+  if (
+    doc.apiVersion === 'http.keda.sh/v1alpha1' &&
+    doc.kind === 'HTTPScaledObject'
+  ) {
+    httpScaledObject(doc);
+    return problems(httpScaledObject.errors);
   }
   if (doc.apiVersion === 'karpenter.sh/v1' && doc.kind === 'NodePool') {
     nodePool(doc);

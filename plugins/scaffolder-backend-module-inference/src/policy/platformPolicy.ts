@@ -35,7 +35,11 @@ export type PolicyRule =
   | 'pod-security'
   | 'entity-label'
   | 'valid-yaml'
-  | 'schema';
+  | 'schema'
+  | 'autoscaler-metric-type'
+  | 'autoscaler-scoped-query'
+  | 'replicas-beside-autoscaler'
+  | 'volume-storage-class';
 
 /** Options of {@link checkPlatformPolicy}. */
 export interface PolicyOptions {
