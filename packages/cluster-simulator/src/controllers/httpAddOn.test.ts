@@ -9,6 +9,7 @@
  */
 import http from 'http';
 import { resourceById } from '../api/resources';
+import { ScenarioInput } from '../scenario/schema';
 import { SimulatorHandle, startSimulator } from '../startSimulator';
 import { routeRequest } from './httpAddOnRouting';
 import { scalerMetric } from './httpAddOnController';
@@ -21,7 +22,16 @@ const SCALED_OBJECTS = resourceById('keda.sh/scaledobjects');
 const SERVICES = resourceById('core/services');
 const INGRESSES = resourceById('networking.k8s.io/ingresses');
 
-function workload(name: string, extra: Obj = {}): Obj {
+type WorkloadInput = ScenarioInput['clusters'][number]['workloads'] extends
+  | Array<infer W>
+  | undefined
+  ? W
+  : never;
+
+function workload(
+  name: string,
+  extra: Partial<WorkloadInput> = {},
+): WorkloadInput {
   return {
     name,
     namespace: NS,
