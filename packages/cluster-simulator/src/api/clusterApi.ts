@@ -155,6 +155,7 @@ export class ClusterApi {
         resource: r,
         object: obj,
         internal: !!opts.internal,
+        warn: m => opts.warnings?.push(m),
       });
     }
     if (opts.dryRun) return this.dryRunResult(r, obj);
@@ -283,6 +284,7 @@ export class ClusterApi {
         object: next,
         subresource,
         internal: true,
+        warn: () => {},
       });
     }
     const pm = meta;
@@ -437,6 +439,7 @@ export class ClusterApi {
         previous,
         subresource: opts.subresource,
         internal: !!opts.internal,
+        warn: m => opts.warnings?.push(m),
       });
     }
     const current = this.store.get(r, pm.namespace, pm.name!)!;

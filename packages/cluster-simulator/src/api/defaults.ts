@@ -242,6 +242,11 @@ export function applyDefaults(obj: KubeObject, ctx: DefaultingContext): void {
       setDefault(spec, 'volumeMode', 'Filesystem');
       setDefault(o, 'status', { phase: 'Pending' });
       break;
+    case 'StorageClass':
+      // storage/v1 SetDefaults_StorageClass
+      setDefault(o, 'reclaimPolicy', 'Delete');
+      setDefault(o, 'volumeBindingMode', 'Immediate');
+      break;
     case 'HorizontalPodAutoscaler':
       setDefault(spec, 'minReplicas', 1);
       break;

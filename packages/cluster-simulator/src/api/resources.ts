@@ -180,6 +180,15 @@ const SPECS: Spec[] = [
     subresources: ['status'],
   },
   {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    plural: 'storageclasses',
+    namespaced: false,
+    shortNames: ['sc'],
+    tracksGeneration: false,
+  },
+  {
     version: 'v1',
     kind: 'ResourceQuota',
     plural: 'resourcequotas',

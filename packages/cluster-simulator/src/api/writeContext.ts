@@ -18,6 +18,8 @@ export interface WriteOptions {
   internal?: boolean;
   /** the subresource written, when not the main resource */
   subresource?: 'status';
+  /** collects admission warnings, sent to HTTP clients as `Warning: 299` headers */
+  warnings?: string[];
 }
 
 /** A create/update about to be stored, as admission plugins see it. @public */
@@ -28,6 +30,8 @@ export interface AdmissionRequest {
   previous?: KubeObject;
   subresource?: 'status';
   internal: boolean;
+  /** adds a warning to the response (admission plugins' `AdmissionResponse.Warnings`) */
+  warn(message: string): void;
 }
 
 /** A validating admission plugin: throws an `ApiError` to reject. @public */

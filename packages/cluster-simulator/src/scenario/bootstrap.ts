@@ -21,6 +21,7 @@ import { NodeShape, buildNode } from '../sim/nodeFactory';
 import { SimCluster } from '../sim/simCluster';
 import { KubeObject } from '../store/storedObject';
 import { renderWorkload } from './renderWorkload';
+import { podSecurityLabels, storageClassesOf } from './storageClasses';
 import { ClusterSpec, NodePoolSpec } from './schema';
 
 const R = (id: string) => resourceById(id);
@@ -362,6 +363,7 @@ export function bootstrapCluster(cluster: SimCluster, spec: ClusterSpec): void {
     ns(n);
   for (const o of kedaHttpAddOnServices()) create(cluster, o);
   for (const r of RESOURCE_TYPES.filter(x => x.custom)) create(cluster, crd(r));
+  for (const sc of storageClassesOf(spec)) create(cluster, sc);
   void apiVersionOf;
   const zones = ['a', 'b', 'c'].map(z => `${spec.region}${z}`);
   const addNodes = (shape: NodeShape, count: number) => {
@@ -423,6 +425,7 @@ export function bootstrapCluster(cluster: SimCluster, spec: ClusterSpec): void {
   for (const n of teamNamespaces.values()) {
     ns(n.name, {
       ...(n.team ? { 'inference-platform.io/owner': n.team } : {}),
+      ...podSecurityLabels(n.podSecurity),
       ...n.labels,
     });
     create(cluster, {

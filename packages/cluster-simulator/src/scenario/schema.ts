@@ -141,12 +141,53 @@ export const nodePoolSchema = z.object({
   taintGpu: z.boolean().default(true),
 });
 
+const podSecurityLevel = z.enum(['privileged', 'baseline', 'restricted']);
+
 /** A namespace with its owner and GPU quota. @public */
 export const namespaceSchema = z.object({
   name: z.string(),
   team: z.string().optional(),
   quota: z.record(quantity).optional(),
   labels: z.record(z.string()).default({}),
+  /** Pod Security admission: rendered as `pod-security.kubernetes.io/<mode>` labels */
+  podSecurity: z
+    .object({
+      enforce: podSecurityLevel.optional(),
+      warn: podSecurityLevel.optional(),
+      audit: podSecurityLevel.optional(),
+      /** policy version of every mode given (`latest` or `v1.<minor>`) */
+      version: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** A StorageClass of a cluster (storage.k8s.io/v1). @public */
+export const storageClassSchema = z.object({
+  name: z.string(),
+  provisioner: z.string(),
+  volumeBindingMode: z
+    .enum(['Immediate', 'WaitForFirstConsumer'])
+    .default('Immediate'),
+  reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+  parameters: z.record(z.string()).default({}),
+  allowVolumeExpansion: z.boolean().optional(),
+  /** annotated `storageclass.kubernetes.io/is-default-class: "true"` */
+  default: z.boolean().default(false),
+});
+
+/**
+ * A cluster's StorageClasses. Without `classes`, the set a new EKS cluster
+ * has: `gp2` (kubernetes.io/aws-ebs, WaitForFirstConsumer), marked default
+ * only on Kubernetes versions before 1.30 (EKS stopped annotating it default
+ * for new clusters from 1.30).
+ */
+export const storageSchema = z.object({
+  /** replaces the EKS default set */
+  classes: z.array(storageClassSchema).optional(),
+  /** add `efs-sc` (efs.csi.aws.com, Immediate), as the EFS CSI driver docs install it */
+  efs: z.boolean().default(false),
+  /** the class to mark default (overrides the EKS version rule); `none` for no default */
+  defaultClass: z.string().optional(),
 });
 
 /** One simulated cluster. @public */
@@ -156,6 +197,12 @@ export const clusterSchema = z.object({
   kubernetesVersion: z.string().default('v1.31.4'),
   token: z.string().optional(),
   readOnlyToken: z.string().optional(),
+  /**
+   * The range the API server's proxy connections (pods/proxy, services/proxy)
+   * come from, for NetworkPolicy ipBlocks; on EKS the control plane's ENIs sit
+   * in the cluster VPC, whose default CIDR eksctl and the EKS quickstarts use
+   */
+  apiServerCidr: z.string().default('10.0.0.0/16'),
   systemPool: z
     .object({
       instanceType: z.string().default('m6i.xlarge'),
@@ -171,6 +218,8 @@ export const clusterSchema = z.object({
   systemWorkloads: z.boolean().default(true),
   /** record Normal events (Pulled, Created, Scheduled...); Warnings are always recorded */
   normalEvents: z.boolean().default(true),
+  /** StorageClasses (default: what a new EKS cluster has) */
+  storage: storageSchema.default({}),
 });
 
 /** Simulated delays (seconds of simulated time). @public */
@@ -205,5 +254,7 @@ export type WorkloadSpec = z.infer<typeof workloadSchema>;
 export type LoadProfile = z.infer<typeof loadProfileSchema>;
 /** A failure mode. @public */
 export type FailureMode = z.infer<typeof failureModeSchema>;
+/** A StorageClass of a scenario cluster. @public */
+export type StorageClassSpec = z.infer<typeof storageClassSchema>;
 /** Simulated delays. @public */
 export type Timing = z.infer<typeof timingSchema>;

@@ -45,6 +45,11 @@ export interface ResourceRequest {
   authorizeCreate?: () => void;
 }
 
+/** a warning as the API server's header value: code 299, agent "-", the text quoted */
+function warningHeader(text: string): string {
+  return `299 - "${text.replace(/[\\"]/g, c => `\\${c}`)}"`;
+}
+
 function boolParam(q: URLSearchParams, key: string): boolean {
   const v = q.get(key);
   return v === 'true' || v === '1';
@@ -332,7 +337,13 @@ export async function handleResource(
     return;
   }
   const dryRun = req.query.getAll('dryRun').includes('All');
-  const opts = { manager: req.manager, dryRun };
+  // admission warnings become `Warning: 299 - "..."` headers, as the API server sends them
+  const warnings: string[] = [];
+  const sendWarnings = () => {
+    if (warnings.length > 0 && !res.headersSent)
+      res.setHeader('Warning', warnings.map(warningHeader));
+  };
+  const opts = { manager: req.manager, dryRun, warnings };
   if (method === 'GET') {
     if (!name || (req.legacyWatch && !subresource)) {
       if (boolParam(req.query, 'watch') || req.legacyWatch) {
@@ -457,6 +468,7 @@ export async function handleResource(
     if (name) throw methodNotAllowed();
     const body = parseBody(raw, contentType) as KubeObject;
     const created = api.create(r, namespace, body, opts);
+    sendWarnings();
     sendStored(cluster, res, req, 201, created);
     return;
   }
@@ -475,6 +487,7 @@ export async function handleResource(
       ...opts,
       subresource: subresource === 'status' ? 'status' : undefined,
     });
+    sendWarnings();
     sendStored(cluster, res, req, 200, updated);
     return;
   }
@@ -502,6 +515,7 @@ export async function handleResource(
       force: boolParam(req.query, 'force'),
       subresource: subresource === 'status' ? 'status' : undefined,
     });
+    sendWarnings();
     sendStored(cluster, res, req, existed ? 200 : 201, patched);
     return;
   }

@@ -4,6 +4,8 @@
  * Karpenter), the traffic model, and what the HTTP front end asks of it
  * (pod proxy, logs, metrics.k8s.io, fault state).
  */
+import { defaultStorageClassAdmission } from '../admission/defaultStorageClass';
+import { podSecurityAdmission } from '../admission/podSecurityAdmission';
 import { ClusterApi } from '../api/clusterApi';
 import { bootstrapPolicy } from '../auth/bootstrapPolicy';
 import { ClusterAuth } from '../auth/clusterAuth';
@@ -113,6 +115,8 @@ export class SimCluster implements ServedCluster {
     this.store = new ClusterStore({ history: opts.history });
     this.api = new ClusterApi(this.store, this.clock, this.rng);
     this.api.addAdmission(validateRbac);
+    this.api.addAdmission(podSecurityAdmission(this.store));
+    this.api.addAdmission(defaultStorageClassAdmission(this.store));
     bootstrapPolicy(this.store, this.name, this.clock.nowIso());
     this.auth = new ClusterAuth({
       tokens: this.tokens,
