@@ -20,6 +20,15 @@ import {
 } from './controller';
 import { involvedOf } from './eventRecorder';
 import {
+  BIND_TIMEOUT_MS,
+  PodVolumes,
+  VOLUME_ZONE_CONFLICT,
+  claimsBound,
+  podVolumes,
+  zoneOfNode,
+} from './schedulerVolumes';
+import { SELECTED_NODE } from './volumeBinder';
+import {
   NodeClass,
   SchedNode,
   Taint,
@@ -31,6 +40,7 @@ import {
 
 const PODS = resourceById('core/pods');
 const NODES = resourceById('core/nodes');
+const PVCS = resourceById('core/persistentvolumeclaims');
 
 type Obj = Record<string, any>;
 
@@ -71,6 +81,11 @@ export class Scheduler extends Controller {
   private readonly unschedulable = new Set<string>();
   private readonly retryTimers = new Map<string, TimerHandle>();
   private retryArmed = false;
+  /** pods assumed on a node while their WaitForFirstConsumer claims are provisioned (VolumeBinding PreBind) */
+  private readonly volumeWaits = new Map<
+    string,
+    { node: SchedNode; claims: string[]; timer: TimerHandle }
+  >();
   /** called when a pod could not be placed (Karpenter listens) */
   onUnschedulable?: (podKey: string) => void;
 
@@ -78,6 +93,12 @@ export class Scheduler extends Controller {
     super(ctx, 'default-scheduler');
     ctx.store.subscribeType(NODES, e => this.onNode(e));
     ctx.store.subscribeType(PODS, e => this.onPod(e));
+    // a claim that binds can unblock pods waiting on it (VolumeBinding's PVC events)
+    ctx.store.subscribeType(PVCS, e => {
+      if (e.type === 'DELETED') return;
+      this.finishVolumeWaits(e.object.namespace);
+      this.retryLater();
+    });
   }
 
   /** Free units of a resource per node (for Karpenter and metrics). */
@@ -149,7 +170,8 @@ export class Scheduler extends Controller {
     const bound =
       e.type !== 'DELETED' && pod.spec?.nodeName && !isTerminal(pod);
     const had = this.placements.get(key);
-    if (had && (!bound || had.node !== pod.spec.nodeName)) {
+    const assumed = this.volumeWaits.has(key) && e.type !== 'DELETED';
+    if (had && !assumed && (!bound || had.node !== pod.spec.nodeName)) {
       this.release(key, had);
       this.retryLater();
     }
@@ -252,8 +274,14 @@ export class Scheduler extends Controller {
       this.unschedulable.delete(key);
       return;
     }
+    if (this.volumeWaits.has(key)) return;
     const spec = pod.spec ?? {};
     const requests = podResources(spec);
+    const volumes = podVolumes(this.ctx.store, pod);
+    if (volumes.preFilter) {
+      this.reportUnschedulable(key, pod, requests, volumes);
+      return;
+    }
     const device = Object.keys(requests).find(
       r =>
         (r === 'nvidia.com/gpu' || r.startsWith('nvidia.com/mig-')) &&
@@ -271,6 +299,8 @@ export class Scheduler extends Controller {
           : cls.nodes.values();
       for (const n of pool) {
         if (pinned && this.classReason(cls, spec, n.name, n.labels)) continue;
+        if (volumes.zones && !volumes.zones.has(zoneOfNode(n.labels) ?? ''))
+          continue;
         if (this.fits(n, requests).length > 0) continue;
         // bin-pack devices; spread everything else by least requested cpu
         const deviceFree = device ? cls.free(n, device) - requests[device] : 0;
@@ -287,15 +317,76 @@ export class Scheduler extends Controller {
         if (device && !pinned) break; // candidates come tightest-first
       }
     }
-    if (chosen) this.bind(pod, chosen);
-    else this.reportUnschedulable(key, pod, requests);
+    if (chosen && volumes.delayed.length > 0)
+      this.provisionThenBind(key, pod, chosen, volumes.delayed);
+    else if (chosen) this.bind(pod, chosen);
+    else this.reportUnschedulable(key, pod, requests, volumes);
+  }
+
+  /** VolumeBinding Reserve + PreBind: ask for the claims on the chosen node, bind the pod once they are bound */
+  private provisionThenBind(
+    key: string,
+    pod: Obj,
+    node: SchedNode,
+    claims: string[],
+  ): void {
+    const ns = pod.metadata.namespace;
+    this.unschedulable.delete(key);
+    this.reserve(key, node.name, podResources(pod.spec));
+    for (const c of claims) {
+      this.ctx.api.mutate(PVCS, ns, c, o => {
+        if (o.metadata?.annotations?.[SELECTED_NODE] === node.name)
+          return false;
+        o.metadata!.annotations = {
+          ...(o.metadata!.annotations ?? {}),
+          [SELECTED_NODE]: node.name,
+        };
+        return undefined;
+      });
+    }
+    const timer = this.ctx.clock.setTimer(BIND_TIMEOUT_MS, () => {
+      const wait = this.volumeWaits.get(key);
+      if (!wait) return;
+      this.volumeWaits.delete(key);
+      const had = this.placements.get(key);
+      if (had) this.release(key, had);
+      const current = this.ctx.store.getObject(PODS, ns, pod.metadata.name) as
+        | Obj
+        | undefined;
+      if (!current || current.spec?.nodeName) return;
+      this.reportUnschedulable(key, current, podResources(current.spec), {
+        delayed: [],
+        bindError:
+          'running PreBind plugin "VolumeBinding": binding volumes: timed out waiting for the condition',
+      });
+    });
+    this.volumeWaits.set(key, { node, claims, timer });
+    this.finishVolumeWaits(ns);
+  }
+
+  private finishVolumeWaits(namespace: string): void {
+    for (const [key, wait] of this.volumeWaits) {
+      const { namespace: ns, name } = splitKey(key);
+      if (ns !== namespace || !claimsBound(this.ctx.store, ns, wait.claims))
+        continue;
+      this.volumeWaits.delete(key);
+      this.ctx.clock.clearTimer(wait.timer);
+      const pod = this.ctx.store.getObject(PODS, ns, name) as Obj | undefined;
+      if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
+        const had = this.placements.get(key);
+        if (had) this.release(key, had);
+        continue;
+      }
+      this.bind(pod, wait.node);
+    }
   }
 
   private bind(pod: Obj, node: SchedNode): void {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     this.unschedulable.delete(key);
     const now = this.ctx.clock.nowIso();
-    this.reserve(key, node.name, podResources(pod.spec));
+    if (this.placements.get(key)?.node !== node.name)
+      this.reserve(key, node.name, podResources(pod.spec));
     this.ctx.api.mutate(PODS, pod.metadata.namespace, pod.metadata.name, o => {
       const p = o as Obj;
       p.spec.nodeName = node.name;
@@ -318,13 +409,27 @@ export class Scheduler extends Controller {
   }
 
   /** The kube-scheduler FitError message for a pod that fits nowhere. */
-  failureMessage(spec: Obj, requests: ResourceAmounts): string {
+  failureMessage(
+    spec: Obj,
+    requests: ResourceAmounts,
+    volumes?: PodVolumes & { bindError?: string },
+  ): string {
     const total = this.nodes.size;
     if (total === 0) return 'no nodes available to schedule pods';
+    if (volumes?.bindError) return volumes.bindError;
+    if (volumes?.preFilter) {
+      // FitError.Error with a PreFilter rejection: no node is examined, preemption cannot help
+      return `0/${total} nodes are available: ${volumes.preFilter}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+    }
     const histogram = new Map<string, number>();
     let resourceOnly = 0;
     for (const n of this.nodes.values()) {
-      const reason = this.classReason(n.cls, spec, n.name, n.labels);
+      const zoneConflict =
+        volumes?.zones && !volumes.zones.has(zoneOfNode(n.labels) ?? '')
+          ? VOLUME_ZONE_CONFLICT
+          : undefined;
+      const reason =
+        this.classReason(n.cls, spec, n.name, n.labels) ?? zoneConflict;
       const reasons = reason ? [reason] : this.fits(n, requests);
       if (!reason) resourceOnly++;
       for (const r of reasons) histogram.set(r, (histogram.get(r) ?? 0) + 1);
@@ -354,8 +459,9 @@ export class Scheduler extends Controller {
     key: string,
     pod: Obj,
     requests: ResourceAmounts,
+    volumes?: PodVolumes & { bindError?: string },
   ): void {
-    const message = this.failureMessage(pod.spec ?? {}, requests);
+    const message = this.failureMessage(pod.spec ?? {}, requests, volumes);
     const firstTime = !this.unschedulable.has(key);
     this.unschedulable.add(key);
     const now = this.ctx.clock.nowIso();
@@ -388,7 +494,8 @@ export class Scheduler extends Controller {
       message,
       { component: 'default-scheduler' },
     );
-    if (firstTime) this.onUnschedulable?.(key);
+    // a node more cannot help a pod whose volumes block it everywhere
+    if (firstTime && !volumes?.preFilter) this.onUnschedulable?.(key);
     // kube-scheduler flushes unschedulable pods back to the active queue periodically
     this.ctx.clock.clearTimer(this.retryTimers.get(key));
     this.retryTimers.set(

@@ -35,6 +35,8 @@ import {
 } from '../controllers/servingControllers';
 import { StatefulSetController } from '../controllers/statefulSetController';
 import { VolumeBinder } from '../controllers/volumeBinder';
+import { ExternalProvisioner } from '../controllers/externalProvisioner';
+import { EphemeralVolumeController } from '../controllers/ephemeralVolumeController';
 import { WorkQueue } from '../controllers/workQueue';
 import { FaultState } from '../faults/faults';
 import { DcgmState } from '../metrics/dcgmMetrics';
@@ -165,6 +167,8 @@ export class SimCluster implements ServedCluster {
       new QuotaController(ctx),
       new DisruptionController(ctx),
       new VolumeBinder(ctx),
+      new ExternalProvisioner(ctx),
+      new EphemeralVolumeController(ctx),
       new InferenceServiceController(ctx, this.gc),
       new LeaderWorkerSetController(ctx, this.gc),
     );
