@@ -168,6 +168,7 @@ export async function startSimulator(
       bookmarkIntervalMs: options.bookmarkIntervalMs,
       normalEvents: spec.normalEvents,
       log,
+      apiServerCidr: spec.apiServerCidr,
     });
     bootstrapCluster(sim, spec);
     if (options.latencyMs) sim.faults.latencyMs = options.latencyMs;

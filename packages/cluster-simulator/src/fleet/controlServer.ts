@@ -9,6 +9,7 @@ import { FaultInjection } from '../faults/faults';
 import { handleRegistryRequest } from './registryMirror';
 import { handleInterceptorRequest } from './interceptorEndpoint';
 import { podMetricsText } from '../sim/podEndpoints';
+import { prometheusMayScrape } from '../network/podTraffic';
 import { SimCluster } from '../sim/simCluster';
 import { RequestCounts } from '../server/servedCluster';
 
@@ -84,6 +85,12 @@ export function controlHandler(
         const [, clusterName, namespace, pod] = parts;
         const cluster = target.clusters.get(clusterName ?? '');
         const life = cluster?.podLife(namespace ?? '', pod ?? '');
+        // the scrape stands for kube-prometheus-stack's Prometheus in `monitoring`:
+        // a NetworkPolicy that drops it leaves the target unreachable (no answer)
+        if (cluster && life && !prometheusMayScrape(cluster, life)) {
+          req.socket.destroy();
+          return undefined;
+        }
         const text =
           cluster && life ? podMetricsText(cluster, life) : undefined;
         if (text === undefined)

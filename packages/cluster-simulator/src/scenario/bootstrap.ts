@@ -461,6 +461,6 @@ export function bootstrapCluster(cluster: SimCluster, spec: ClusterSpec): void {
         `${w.name}-predictor`,
         cluster.profiles.get(w.namespace, w.name)!,
       );
-    for (const o of renderWorkload(w)) create(cluster, o);
+    for (const o of renderWorkload(w, spec)) create(cluster, o);
   }
 }

@@ -208,7 +208,10 @@ function podTemplate(w: WorkloadSpec, labels: Record<string, string>): Obj {
 }
 
 /** All manifests of one workload, in apply order. */
-export function renderWorkload(w: WorkloadSpec): KubeObject[] {
+export function renderWorkload(
+  w: WorkloadSpec,
+  cluster: { apiServerCidr?: string } = {},
+): KubeObject[] {
   const labels = workloadLabels(w);
   const selector = { 'app.kubernetes.io/name': w.name };
   const meta = (name = w.name, extra: Obj = {}) => ({
@@ -412,6 +415,10 @@ export function renderWorkload(w: WorkloadSpec): KubeObject[] {
                   matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
                 },
               },
+              // the API server's pod proxy, through which the platform reads /metrics
+              ...(cluster.apiServerCidr
+                ? [{ ipBlock: { cidr: cluster.apiServerCidr } }]
+                : []),
             ],
           },
         ],

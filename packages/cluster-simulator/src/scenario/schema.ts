@@ -200,7 +200,7 @@ export const clusterSchema = z.object({
   /**
    * The range the API server's proxy connections (pods/proxy, services/proxy)
    * come from, for NetworkPolicy ipBlocks; on EKS the control plane's ENIs sit
-   * in the cluster VPC, whose default CIDR eksctl and the EKS quickstarts use
+   * in the cluster VPC (set this to the VPC CIDR; eksctl creates 192.168.0.0/16)
    */
   apiServerCidr: z.string().default('10.0.0.0/16'),
   systemPool: z

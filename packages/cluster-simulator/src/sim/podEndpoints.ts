@@ -14,6 +14,12 @@ import {
   tritonMetrics,
 } from '../metrics/engineMetrics';
 import { vllmMetrics } from '../metrics/vllmMetrics';
+import { TrafficSource } from '../network/networkPolicy';
+import {
+  apiServerSource,
+  dialTimeoutMessage,
+  podAdmits,
+} from '../network/podTraffic';
 import { ProxyResponse } from '../server/servedCluster';
 import { KubeObject } from '../store/storedObject';
 import { vllmStartupLog } from './failureMessages';
@@ -75,6 +81,7 @@ export function proxyToPod(
   path: string,
   _query: URLSearchParams,
   request?: ForwardedRequest,
+  source?: TrafficSource,
 ): ProxyResponse {
   const p = pod as Obj;
   const name = p.metadata.name;
@@ -82,6 +89,13 @@ export function proxyToPod(
   const target = resolvePort(p, port);
   if (!ip)
     return cluster.proxyError(503, `no endpoints available for pod "${name}"`);
+  // NetworkPolicy: without a source, the connection is the API server's proxy
+  const from = source ?? apiServerSource(cluster.apiServerCidr);
+  if (!podAdmits(cluster.store, from, p, target ?? port ?? 80))
+    return cluster.proxyError(
+      503,
+      dialTimeoutMessage(ip, target ?? port ?? 80),
+    );
   const refused = cluster.proxyError(
     503,
     `error trying to reach service: dial tcp ${ip}:${

@@ -7,6 +7,8 @@
 import { defaultStorageClassAdmission } from '../admission/defaultStorageClass';
 import { podSecurityAdmission } from '../admission/podSecurityAdmission';
 import { ClusterApi } from '../api/clusterApi';
+import { TrafficSource } from '../network/networkPolicy';
+import { DEFAULT_API_SERVER_CIDR } from '../network/podTraffic';
 import { bootstrapPolicy } from '../auth/bootstrapPolicy';
 import { ClusterAuth } from '../auth/clusterAuth';
 import { validateRbac } from '../auth/rbacValidation';
@@ -74,6 +76,8 @@ export interface SimClusterOptions {
   bookmarkIntervalMs?: number;
   normalEvents?: boolean;
   log?: (message: string) => void;
+  /** where the API server's proxy connections come from (NetworkPolicy ipBlocks); default 10.0.0.0/16 */
+  apiServerCidr?: string;
 }
 
 /** A simulated GPU cluster. @public */
@@ -104,6 +108,8 @@ export class SimCluster implements ServedCluster {
   readonly interceptor: HttpInterceptor;
   private readonly queues: WorkQueue[] = [];
   private readonly controllers: Controller[] = [];
+  /** the CIDR the API server's proxy connections come from */
+  readonly apiServerCidr: string;
   /** set while a restart fault keeps the cluster down */
   down = false;
 
@@ -112,6 +118,7 @@ export class SimCluster implements ServedCluster {
     this.region = opts.region;
     this.tokens = opts.tokens;
     this.kubernetesVersion = opts.kubernetesVersion;
+    this.apiServerCidr = opts.apiServerCidr ?? DEFAULT_API_SERVER_CIDR;
     this.clock = opts.clock;
     this.rng = new Rng(`${opts.seed}/${opts.name}`);
     this.store = new ClusterStore({ history: opts.history });
@@ -215,8 +222,9 @@ export class SimCluster implements ServedCluster {
     path: string,
     query: URLSearchParams,
     request?: ForwardedRequest,
+    source?: TrafficSource,
   ): ProxyResponse {
-    return proxyToPod(this, pod, port, path, query, request);
+    return proxyToPod(this, pod, port, path, query, request, source);
   }
 
   proxyToService(
