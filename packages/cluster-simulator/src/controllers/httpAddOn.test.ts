@@ -21,6 +21,7 @@ const HTTPSOS = resourceById('http.keda.sh/httpscaledobjects');
 const SCALED_OBJECTS = resourceById('keda.sh/scaledobjects');
 const SERVICES = resourceById('core/services');
 const INGRESSES = resourceById('networking.k8s.io/ingresses');
+const NETWORK_POLICIES = resourceById('networking.k8s.io/networkpolicies');
 
 type WorkloadInput = ScenarioInput['clusters'][number]['workloads'] extends
   | Array<infer W>
@@ -165,6 +166,7 @@ describe('KEDA HTTP add-on', () => {
               workload('slow-headers'),
               workload('stuck', { gpuProduct: 'NVIDIA-H200' }),
               workload('legacy'),
+              workload('fenced', { replicas: 1 }),
             ],
           },
         ],
@@ -193,6 +195,13 @@ describe('KEDA HTTP add-on', () => {
       NS,
       httpScaledObject('stuck', 'stuck.example.com', {
         timeouts: { conditionWait: '30s' },
+      }) as never,
+    );
+    api.create(
+      HTTPSOS,
+      NS,
+      httpScaledObject('fenced', 'fenced.example.com', {
+        timeouts: { conditionWait: '10m', responseHeader: '5m' },
       }) as never,
     );
     await sim.advance(1000);
@@ -252,9 +261,11 @@ describe('KEDA HTTP add-on', () => {
       max_tokens: 8,
     });
     await arrived('chat');
-    // the held request counts as in flight: KEDA activates at once (push)
-    const woke = await advanceUntil(() => replicas('chat') === 1, 5);
-    expect(woke).toBeLessThanOrEqual(2);
+    // the held request counts as in flight, so the scaler is active: KEDA
+    // scales 0→1 at once through the push stream (StreamIsActive), at the
+    // latest at its next poll (pollingInterval 15 s)
+    const woke = await advanceUntil(() => replicas('chat') === 1, 20);
+    expect(woke).toBeLessThanOrEqual(16);
     const so = cluster().store.getObject(SCALED_OBJECTS, NS, 'chat') as Obj;
     expect(
       so.status.conditions.find((c: Obj) => c.type === 'Active').status,
@@ -313,6 +324,50 @@ describe('KEDA HTTP add-on', () => {
     await arrived('slow-headers');
     await advanceUntil(req.done, 900);
     expect(await req.answer).toEqual({ status: 502, body: 'Bad Gateway' });
+  });
+
+  it('answers 502 Bad Gateway when a NetworkPolicy of the target drops the interceptor, and serves once the policy admits namespace keda', async () => {
+    const policy = (from: Obj[]) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'fenced', namespace: NS },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'fenced' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from }],
+      },
+    });
+    const monitoringOnly = [
+      {
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+        },
+      },
+    ];
+    cluster().api.create(NETWORK_POLICIES, NS, policy(monitoringOnly) as never);
+    const blocked = send('fenced.example.com', '/v1/completions', {
+      prompt: 'Hello',
+    });
+    await arrived('fenced');
+    // the pod becomes ready; the interceptor's dial then times out for 15 s
+    await advanceUntil(blocked.done, 600);
+    expect(await blocked.answer).toEqual({ status: 502, body: 'Bad Gateway' });
+    cluster().api.mutate(NETWORK_POLICIES, NS, 'fenced', o => {
+      (o as Obj).spec.ingress[0].from = [
+        ...monitoringOnly,
+        {
+          namespaceSelector: {
+            matchLabels: { 'kubernetes.io/metadata.name': 'keda' },
+          },
+        },
+      ];
+    });
+    const served = send('fenced.example.com', '/v1/completions', {
+      prompt: 'Hello',
+    });
+    await arrived('fenced');
+    await advanceUntil(served.done, 30);
+    expect((await served.answer).status).toBe(200);
   });
 
   it('old design: a prometheus trigger on ingress-nginx requests leaves the Service at 0 endpoints, and a direct request gets 503 from services/proxy', async () => {

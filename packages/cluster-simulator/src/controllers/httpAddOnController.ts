@@ -173,6 +173,28 @@ export class HttpAddOnController extends Controller {
     };
   };
 
+  /**
+   * What the scaler's GetMetricSpec answers: the HPA target for the trigger
+   * (`scalingMetric.*.targetValue`, default 100), for KEDA's registerScaler.
+   */
+  readonly metricSpec = (input: {
+    scaledObject: Obj;
+    trigger: Obj;
+  }): { target?: number } => {
+    const name = input.trigger.metadata?.httpScaledObject;
+    const httpso = this.ctx.store.getObject(
+      HTTPSOS,
+      input.scaledObject.metadata.namespace,
+      name,
+    ) as Obj | undefined;
+    return httpso
+      ? {
+          target: scalerMetric(httpso, { concurrency: 0, requestRate: 0 })
+            .target,
+        }
+      : {};
+  };
+
   protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const httpso = this.ctx.store.getObject(HTTPSOS, namespace, name) as

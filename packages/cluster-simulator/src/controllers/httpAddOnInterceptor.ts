@@ -26,12 +26,16 @@
  *    KEDA_RESPONSE_HEADER_TIMEOUT (default 500ms) for response headers; a
  *    dial that keeps failing is retried for KEDA_HTTP_DIAL_RETRY_TIMEOUT
  *    (15s). Any upstream error is answered by the static handler: 502 with
- *    the status text `Bad Gateway`.
+ *    the status text `Bad Gateway`. Connections come from an interceptor pod
+ *    in namespace `keda`, so the target pods' NetworkPolicies must admit it
+ *    (network/podTraffic.ts); dropped packets make the dial time out.
  *
  * Waiting subscribes to pod changes and arms timers on the simulated clock,
  * so held requests progress while a test advances a manual clock.
  */
 import { resourceById } from '../api/resources';
+import { TrafficSource } from '../network/networkPolicy';
+import { podAdmits, podSource } from '../network/podTraffic';
 import { ProxyResponse } from '../server/servedCluster';
 import { TimerHandle } from '../sim/clock';
 import {
@@ -81,17 +85,6 @@ export interface InterceptorAnswer {
   body: string;
 }
 
-/**
- * Whether traffic from the interceptor pods (namespace `keda`) may reach a
- * pod port: the NetworkPolicy evaluator plugs in here.
- */
-export type TrafficPolicy = (input: {
-  fromNamespace: string;
-  fromLabels: Record<string, string>;
-  toPod: Obj;
-  port: number;
-}) => boolean;
-
 function staticAnswer(status: number, text: string): InterceptorAnswer {
   return { status, contentType: GO_TEXT, body: text };
 }
@@ -99,8 +92,6 @@ function staticAnswer(status: number, text: string): InterceptorAnswer {
 /** The interceptor of one simulated cluster. */
 export class HttpInterceptor {
   readonly counter = new RequestCounter();
-  /** NetworkPolicy check for interceptor → pod traffic (default: allowed) */
-  trafficPolicy: TrafficPolicy = () => true;
   /** called when a request arrives for an HTTPScaledObject (the scaler's push stream to KEDA) */
   onArrival: (httpso: Obj) => void = () => {};
 
@@ -200,13 +191,16 @@ export class HttpInterceptor {
       ? findServicePort(svc, ref.port ?? ref.portName)
       : undefined;
     const ready = svc ? serviceEndpoints(this.cluster, svc).ready : [];
+    // connections come from an interceptor pod in `keda`; an endpoint whose
+    // NetworkPolicies drop them times out, and the dial is retried elsewhere
+    const source = this.source();
     const pods = ready.filter(p =>
-      this.trafficPolicy({
-        fromNamespace: 'keda',
-        fromLabels: INTERCEPTOR_POD_LABELS,
-        toPod: p,
-        port: Number(targetPortOn(svcPort ?? {}, p)),
-      }),
+      podAdmits(
+        this.cluster.store,
+        source,
+        p,
+        Number(targetPortOn(svcPort ?? {}, p)),
+      ),
     );
     if (!svc || !svcPort || pods.length === 0) {
       // no route (kube-proxy rejects) or every packet dropped by a policy: the
@@ -220,8 +214,12 @@ export class HttpInterceptor {
       req.path,
       req.query,
       { method: req.method, body: req.body },
+      source,
     );
-    if (answer.status === 503 && /connection refused/.test(answer.body))
+    if (
+      answer.status === 503 &&
+      /connection refused|i\/o timeout/.test(answer.body)
+    )
       return this.after(DIAL_RETRY_MS, staticAnswer(502, 'Bad Gateway'));
     const headersAfterMs = (answer.headersAfterSeconds ?? 0) * 1000;
     if (headersAfterMs > headerMs)
@@ -231,6 +229,10 @@ export class HttpInterceptor {
       contentType: answer.contentType,
       body: answer.body,
     });
+  }
+
+  private source(): TrafficSource {
+    return podSource(this.cluster.store, 'keda', INTERCEPTOR_POD_LABELS);
   }
 
   private after(ms: number, a: InterceptorAnswer): Promise<InterceptorAnswer> {
