@@ -6,6 +6,8 @@
  * install: kube-prometheus-stack, ingress-nginx, KEDA with its HTTP add-on, and EKS storage.
  */
 
+import type { PodSecurityLevel } from '../kubernetes/podSecurity';
+
 /**
  * How the model cache is stored.
  * - `shared`: one PersistentVolumeClaim all replicas mount (needs a ReadWriteMany class such as EFS): downloaded once.
@@ -16,9 +18,6 @@
  * @public
  */
 export type ModelCacheMode = 'shared' | 'per-replica' | 'node-local';
-
-/** @public */
-export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /**
  * Platform settings of one cluster.
