@@ -1,11 +1,14 @@
 /*
- * HorizontalPodAutoscaler (autoscaling/v2): every 15 s of simulated time,
- * compute a replica count from Resource, Pods and External metrics (the
- * latter served for KEDA), with the 10% tolerance, the default scale-up
- * policy (max of +4 pods or +100%), and the 300 s scale-down stabilization
- * window; write it through the scale subresource; report status, conditions
- * and SuccessfulRescale events as the controller does.
+ * HorizontalPodAutoscaler (autoscaling/v2) wiring: every 15 s of simulated
+ * time (--horizontal-pod-autoscaler-sync-period) read the scale target and
+ * its pods, compute a proposal per metric with the replica calculator
+ * (hpaReplicaCalculator.ts), take the highest, normalize it with the
+ * stabilization windows and scaling policies (hpaBehavior.ts), write it
+ * through the scale subresource, and report status, conditions and
+ * SuccessfulRescale events as pkg/controller/podautoscaler/horizontal.go
+ * (reconcileAutoscaler, computeReplicasForMetrics) does.
  */
+import { compileLabelSelector } from '../api/labelSelector';
 import { RESOURCE_TYPES, ResourceType, resourceById } from '../api/resources';
 import { updateScale } from '../api/scale';
 import { MetricsProvider } from '../sim/metricsProvider';
@@ -18,11 +21,30 @@ import {
   splitKey,
 } from './controller';
 import { involvedOf } from './eventRecorder';
+import { PodLife } from './kubelet';
+import {
+  Recommendation,
+  ScaleEvent,
+  normalizeWithBehavior,
+  normalizeWithoutBehavior,
+} from './hpaBehavior';
+import {
+  CalculatorPod,
+  Proposal,
+  averageValueReplicas,
+  externalAverageValueReplicas,
+  externalValueReplicas,
+  resourceUtilizationReplicas,
+} from './hpaReplicaCalculator';
 
 const HPAS = resourceById('autoscaling/horizontalpodautoscalers');
+const PODS = resourceById('core/pods');
 type Obj = Record<string, any>;
 
-/** Resolves external metrics (KEDA registers itself here). @public */
+/** The HPA sync period (kube-controller-manager default). */
+const SYNC_PERIOD_MS = 15_000;
+
+/** Resolves external metrics (KEDA registers itself here); undefined = the metrics API failed. @public */
 export type ExternalMetricSource = (
   namespace: string,
   metricName: string,
@@ -33,15 +55,39 @@ function scaleTargetType(kind: string): ResourceType | undefined {
   return RESOURCE_TYPES.find(r => r.kind === kind && r.scale);
 }
 
-interface Recommendation {
-  at: number;
-  replicas: number;
+/** Milli-units of a quantity, as Quantity.MilliValue() rounds them up. */
+function milli(q: unknown): number {
+  return Math.ceil(parseQuantity((q ?? 0) as string | number) * 1000);
 }
+
+/** A pod of the scale target with its requests and the kubelet's view of it. */
+interface TargetPod extends CalculatorPod {
+  requests: Record<string, number>;
+  life?: PodLife;
+}
+
+interface MetricOutcome {
+  proposal: Proposal;
+  status: Obj;
+  label: string;
+}
+
+const ABLE_TO_GET = {
+  type: 'AbleToScale',
+  status: 'True',
+  reason: 'SucceededGetScale',
+  message: "the HPA controller was able to get the target's current scale",
+};
 
 /** Runs HPAs. */
 export class HpaController extends Controller {
   private readonly timers = new Set<string>();
+  private readonly generations = new Map<string, number>();
   private readonly recommendations = new Map<string, Recommendation[]>();
+  private readonly scaleEvents = new Map<
+    string,
+    { up: ScaleEvent[]; down: ScaleEvent[] }
+  >();
   externalMetrics?: ExternalMetricSource;
   /** resolves the top-level workload of a scale target (set by the cluster) */
   topOwner: (namespace: string, kind: string, name: string) => string = (
@@ -55,19 +101,28 @@ export class HpaController extends Controller {
     private readonly metrics: MetricsProvider,
   ) {
     super(ctx, 'horizontal-pod-autoscaler');
+    // like the controller's rate-limited queue, an HPA is synced once per
+    // period; only a new HPA or a spec change (generation) syncs it at once
     this.watch(HPAS, e => {
+      const key = e.object.key;
       if (e.type === 'DELETED') {
-        this.timers.delete(e.object.key);
+        this.timers.delete(key);
+        this.recommendations.delete(key);
+        this.scaleEvents.delete(key);
+        this.generations.delete(key);
         return undefined;
       }
-      return e.object.key;
+      const generation = generationOf(e.object.json);
+      if (this.generations.get(key) === generation) return undefined;
+      this.generations.set(key, generation);
+      return key;
     });
   }
 
   private arm(key: string): void {
     if (this.timers.has(key)) return;
     this.timers.add(key);
-    this.ctx.clock.setTimer(15_000, () => {
+    this.ctx.clock.setTimer(SYNC_PERIOD_MS, () => {
       this.timers.delete(key);
       if (this.ctx.store.table(HPAS).get(key)) this.enqueue(key);
     });
@@ -118,13 +173,7 @@ export class HpaController extends Controller {
         hpa,
         { current, desired: 0, metrics: [] },
         [
-          {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'SucceededGetScale',
-            message:
-              "the HPA controller was able to get the target's current scale",
-          },
+          ABLE_TO_GET,
           {
             type: 'ScalingActive',
             status: 'False',
@@ -137,17 +186,168 @@ export class HpaController extends Controller {
       );
       return;
     }
-    const workloadKey = `${namespace}/${this.topOwner(
-      namespace,
-      ref.kind,
-      ref.name,
-    )}`;
-    const pods = this.metrics.workloadPods(workloadKey);
-    let desired = 0;
-    let reason = 'All metrics below target';
-    const currentMetrics: Obj[] = [];
-    let valid = false;
-    for (const m of (hpa.spec.metrics ?? [
+    let desired: number;
+    let reason: string;
+    let currentMetrics: Obj[] = [];
+    const conditions: Obj[] = [];
+    if (current > max) {
+      desired = max;
+      reason = 'Current number of replicas above Spec.MaxReplicas';
+    } else if (current < min) {
+      desired = min;
+      reason = 'Current number of replicas below Spec.MinReplicas';
+    } else {
+      const computed = this.computeReplicasForMetrics(
+        hpa,
+        target,
+        namespace,
+        current,
+      );
+      if ('error' in computed) {
+        this.writeStatus(
+          hpa,
+          { current, desired: current, metrics: computed.metrics },
+          [
+            ABLE_TO_GET,
+            {
+              type: 'ScalingActive',
+              status: 'False',
+              reason: computed.reason,
+              message: computed.error,
+            },
+          ],
+          now,
+        );
+        return;
+      }
+      currentMetrics = computed.metrics;
+      reason =
+        computed.replicas > current
+          ? `${computed.label} above target`
+          : 'All metrics below target';
+      const normalized = this.normalize(
+        key,
+        hpa,
+        current,
+        computed.replicas,
+        min,
+        max,
+      );
+      desired = normalized.replicas;
+      conditions.push(
+        {
+          type: 'AbleToScale',
+          status: 'True',
+          ...normalized.ableToScale,
+        },
+        {
+          type: 'ScalingActive',
+          status: 'True',
+          reason: 'ValidMetricFound',
+          message: `the HPA was able to successfully calculate a replica count from ${computed.firstLabel}`,
+        },
+        { type: 'ScalingLimited', ...normalized.limited },
+      );
+    }
+    if (desired !== current) {
+      updateScale(
+        this.ctx.api,
+        targetType,
+        namespace,
+        ref.name,
+        { patch: { type: 'merge', body: { spec: { replicas: desired } } } },
+        { manager: 'kube-controller-manager' },
+      );
+      this.recordScaleEvent(key, current, desired);
+      conditions.unshift({
+        type: 'AbleToScale',
+        status: 'True',
+        reason: 'SucceededRescale',
+        message: `the HPA controller was able to update the target scale to ${desired}`,
+      });
+      this.ctx.events.record(
+        involvedOf(hpa as KubeObject),
+        'Normal',
+        'SuccessfulRescale',
+        `New size: ${desired}; reason: ${reason}`,
+        { component: 'horizontal-pod-autoscaler' },
+      );
+    }
+    // a condition listed twice keeps the first (the rescale outcome)
+    const seen = new Set<string>();
+    this.writeStatus(
+      hpa,
+      {
+        current,
+        desired,
+        metrics: currentMetrics,
+        scaled: desired !== current,
+      },
+      conditions.filter(c => !seen.has(c.type) && seen.add(c.type)),
+      now,
+    );
+  }
+
+  private normalize(
+    key: string,
+    hpa: Obj,
+    current: number,
+    desired: number,
+    min: number,
+    max: number,
+  ) {
+    const now = this.ctx.clock.now();
+    const recommendations = this.recommendations.get(key) ?? [];
+    const events = this.scaleEvents.get(key) ?? { up: [], down: [] };
+    const r = hpa.spec.behavior
+      ? normalizeWithBehavior({
+          now,
+          current,
+          desired,
+          min,
+          max,
+          behavior: hpa.spec.behavior,
+          recommendations,
+          upEvents: events.up,
+          downEvents: events.down,
+        })
+      : normalizeWithoutBehavior({
+          now,
+          current,
+          desired,
+          min,
+          max,
+          recommendations,
+        });
+    this.recommendations.set(key, r.recommendations);
+    return r;
+  }
+
+  private recordScaleEvent(key: string, from: number, to: number): void {
+    const now = this.ctx.clock.now();
+    const events = this.scaleEvents.get(key) ?? { up: [], down: [] };
+    // policies' periods are at most 1800 s (autoscaling/v2 validation)
+    const keep = (e: ScaleEvent) => e.at > now - 1_800_000;
+    events.up = events.up.filter(keep);
+    events.down = events.down.filter(keep);
+    if (to > from) events.up.push({ at: now, change: to - from });
+    else events.down.push({ at: now, change: from - to });
+    this.scaleEvents.set(key, events);
+  }
+
+  /**
+   * computeReplicasForMetrics: the highest proposal; when a metric fails and
+   * the others would scale down (or all fail) the HPA does not scale.
+   */
+  private computeReplicasForMetrics(
+    hpa: Obj,
+    target: Obj,
+    namespace: string,
+    current: number,
+  ):
+    | { replicas: number; metrics: Obj[]; label: string; firstLabel: string }
+    | { error: string; reason: string; metrics: Obj[] } {
+    const specs = (hpa.spec.metrics ?? [
       {
         type: 'Resource',
         resource: {
@@ -155,177 +355,148 @@ export class HpaController extends Controller {
           target: { type: 'Utilization', averageUtilization: 80 },
         },
       },
-    ]) as Obj[]) {
-      const r = this.evaluate(m, namespace, pods, current);
-      if (!r) continue;
-      valid = true;
-      currentMetrics.push(r.status);
-      if (r.replicas > desired) {
-        desired = r.replicas;
-        if (r.replicas > current) reason = `${r.label} above target`;
+    ]) as Obj[];
+    const pods = this.calculatorPods(target, namespace);
+    let replicas = 0;
+    let label = '';
+    let firstLabel = '';
+    let invalid = 0;
+    let lastError = { error: '', reason: '' };
+    const statuses: Obj[] = [];
+    for (const spec of specs) {
+      let outcome: MetricOutcome;
+      try {
+        outcome = this.evaluate(spec, namespace, pods, current, target);
+      } catch (e) {
+        invalid++;
+        lastError = {
+          error: `the HPA was unable to compute the replica count: ${
+            (e as Error).message
+          }`,
+          reason: failedReason(spec),
+        };
+        continue;
+      }
+      statuses.push(outcome.status);
+      if (!firstLabel) firstLabel = outcome.label;
+      if (outcome.proposal.replicas > replicas) {
+        replicas = outcome.proposal.replicas;
+        label = outcome.label;
       }
     }
-    if (!valid) {
-      this.writeStatus(
-        hpa,
-        { current, desired: current, metrics: [] },
-        [
-          {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'SucceededGetScale',
-            message:
-              "the HPA controller was able to get the target's current scale",
-          },
-          {
-            type: 'ScalingActive',
-            status: 'False',
-            reason: 'FailedGetResourceMetric',
-            message:
-              'the HPA was unable to compute the replica count: no metrics returned from resource metrics API',
-          },
-        ],
-        now,
-      );
-      return;
-    }
-    const limited = Math.min(max, Math.max(min, desired));
-    const scaleUpLimit = Math.max(current + 4, current * 2);
-    let next = Math.min(limited, scaleUpLimit);
-    // scale-down stabilization: act on the highest recommendation of the last 5 minutes
-    const window = (this.recommendations.get(key) ?? []).filter(
-      r => r.at > this.ctx.clock.now() - 300_000,
-    );
-    window.push({ at: this.ctx.clock.now(), replicas: next });
-    this.recommendations.set(key, window);
-    if (next < current)
-      next = Math.min(current, Math.max(...window.map(r => r.replicas)));
-    const conditions: Obj[] = [
-      next !== current
-        ? {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'SucceededRescale',
-            message: `the HPA controller was able to update the target scale to ${next}`,
-          }
-        : {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ReadyForNewScale',
-            message: 'recommended size matches current size',
-          },
-      {
-        type: 'ScalingActive',
-        status: 'True',
-        reason: 'ValidMetricFound',
-        message: `the HPA was able to successfully calculate a replica count from ${
-          currentMetrics[0] ? this.labelOf(currentMetrics[0]) : 'metrics'
-        }`,
-      },
-      scalingLimited(desired, min, max),
-    ];
-    if (next !== current) {
-      updateScale(
-        this.ctx.api,
-        targetType,
-        namespace,
-        ref.name,
-        { patch: { type: 'merge', body: { spec: { replicas: next } } } },
-        { manager: 'kube-controller-manager' },
-      );
-      this.ctx.events.record(
-        involvedOf(hpa as KubeObject),
-        'Normal',
-        'SuccessfulRescale',
-        `New size: ${next}; reason: ${
-          next > current ? reason : 'All metrics below target'
-        }`,
-        { component: 'horizontal-pod-autoscaler' },
-      );
-    }
-    this.writeStatus(
-      hpa,
-      {
-        current,
-        desired: next,
-        metrics: currentMetrics,
-        scaled: next !== current,
-      },
-      conditions,
-      now,
-    );
+    if (invalid >= specs.length || (invalid > 0 && replicas < current))
+      return { ...lastError, metrics: statuses };
+    return { replicas, metrics: statuses, label, firstLabel };
   }
 
-  private labelOf(m: Obj): string {
-    if (m.type === 'Resource')
-      return `${m.resource.name} resource utilization (percentage of request)`;
-    if (m.type === 'Pods') return `pods metric ${m.pods.metric.name}`;
-    return `external metric ${m.external.metric.name}`;
+  /** The target's pods as the calculator sees them (selected by spec.selector). */
+  private calculatorPods(target: Obj, namespace: string): TargetPod[] {
+    const selector = compileLabelSelector(target.spec?.selector);
+    const lives = new Map(
+      [
+        ...this.metrics.allPods(
+          `${namespace}/${this.topOwner(
+            namespace,
+            target.kind,
+            target.metadata.name,
+          )}`,
+        ),
+      ].map(p => [p.name, p]),
+    );
+    const out: TargetPod[] = [];
+    for (const stored of this.ctx.store.table(PODS).values(namespace)) {
+      if (!selector.matches(stored.labels)) continue;
+      const pod = this.ctx.store.getObject(PODS, namespace, stored.name) as Obj;
+      const ready = ((pod.status?.conditions ?? []) as Obj[]).find(
+        c => c.type === 'Ready',
+      );
+      const requests: Record<string, number> = {};
+      for (const c of (pod.spec?.containers ?? []) as Obj[])
+        for (const [r, q] of Object.entries(c.resources?.requests ?? {}))
+          requests[r] = (requests[r] ?? 0) + milli(q);
+      out.push({
+        name: stored.name,
+        phase: pod.status?.phase ?? 'Pending',
+        deleting: !!pod.metadata.deletionTimestamp,
+        ready: ready?.status === 'True',
+        startedAt: pod.status?.startTime
+          ? Date.parse(pod.status.startTime)
+          : undefined,
+        readyTransitionAt: ready?.lastTransitionTime
+          ? Date.parse(ready.lastTransitionTime)
+          : undefined,
+        requests,
+        life: lives.get(stored.name),
+      });
+    }
+    return out;
   }
 
   private evaluate(
     m: Obj,
     namespace: string,
-    pods: ReturnType<MetricsProvider['workloadPods']>,
+    pods: TargetPod[],
     current: number,
-  ): { replicas: number; status: Obj; label: string } | undefined {
-    const ratioReplicas = (ratio: number, base: number) =>
-      Math.abs(ratio - 1) <= 0.1 ? current : Math.ceil(base * ratio);
+    target: Obj,
+  ): MetricOutcome {
+    const now = this.ctx.clock.now();
     if (m.type === 'Resource') {
-      const resName = m.resource.name;
-      if (pods.length === 0) return undefined;
-      let usage = 0;
-      let request = 0;
-      for (const p of pods) {
-        const pod = this.ctx.store.getObject(
-          resourceById('core/pods'),
-          p.namespace,
-          p.name,
-        ) as Obj | undefined;
-        const req = ((pod?.spec?.containers ?? []) as Obj[]).reduce(
-          (n, c) => n + parseQuantity(c.resources?.requests?.[resName] ?? 0),
-          0,
-        );
-        request += resName === 'cpu' ? req * 1000 : req;
-        usage +=
-          resName === 'cpu'
-            ? this.metrics.cpuMillicores(p)
-            : this.metrics.memoryBytes(p);
-      }
+      const resName: string = m.resource.name;
+      // metrics-server reports every running pod's usage
+      const withValues = pods.map(p => {
+        const running = p.life && p.phase === 'Running';
+        let value: number | undefined;
+        if (running && resName === 'cpu')
+          value = this.metrics.cpuMillicores(p.life!);
+        if (running && resName === 'memory')
+          value = this.metrics.memoryBytes(p.life!) * 1000;
+        return { ...p, value, request: p.requests[resName] };
+      });
       const t = m.resource.target ?? {};
       if (t.type === 'Utilization' || t.averageUtilization !== undefined) {
-        if (request === 0) return undefined;
-        const util = Math.round((usage / request) * 100);
+        const proposal = resourceUtilizationReplicas({
+          currentReplicas: current,
+          pods: withValues,
+          targetUtilization: Number(t.averageUtilization),
+          cpu: resName === 'cpu',
+          now,
+        });
+        const measured = withValues.filter(p => p.value !== undefined);
+        const avg =
+          measured.reduce((a, p) => a + (p.value ?? 0), 0) /
+          Math.max(1, measured.length);
         return {
-          replicas: ratioReplicas(util / t.averageUtilization, pods.length),
+          proposal,
           status: {
             type: 'Resource',
             resource: {
               name: resName,
               current: {
-                averageUtilization: util,
+                averageUtilization: proposal.current,
                 averageValue:
                   resName === 'cpu'
-                    ? `${Math.round(usage / pods.length)}m`
-                    : String(Math.round(usage / pods.length)),
+                    ? `${Math.round(avg)}m`
+                    : String(Math.round(avg / 1000)),
               },
             },
           },
           label: `${resName} resource utilization (percentage of request)`,
         };
       }
-      const avg = usage / pods.length;
-      const target =
-        resName === 'cpu'
-          ? parseQuantity(t.averageValue) * 1000
-          : parseQuantity(t.averageValue);
+      const proposal = averageValueReplicas({
+        currentReplicas: current,
+        pods: withValues,
+        targetAverageMilli: milli(t.averageValue),
+        cpu: resName === 'cpu',
+        now,
+      });
       return {
-        replicas: ratioReplicas(avg / target, pods.length),
+        proposal,
         status: {
           type: 'Resource',
           resource: {
             name: resName,
-            current: { averageValue: String(Math.round(avg)) },
+            current: { averageValue: formatMetric(proposal.current / 1000) },
           },
         },
         label: `${resName} resource`,
@@ -333,75 +504,96 @@ export class HpaController extends Controller {
     }
     if (m.type === 'Pods') {
       const metricName = m.pods.metric.name;
-      const values = pods
-        .map(p => this.metrics.podMetric(p, metricName))
-        .filter((v): v is number => v !== undefined);
-      if (values.length === 0) return undefined;
-      const avg = values.reduce((a, b) => a + b, 0) / values.length;
-      const target = parseQuantity(m.pods.target.averageValue);
+      const withValues = pods.map(p => {
+        const v = p.life
+          ? this.metrics.podMetric(p.life, metricName)
+          : undefined;
+        return {
+          ...p,
+          value: v === undefined ? undefined : Math.ceil(v * 1000),
+        };
+      });
+      if (withValues.every(p => p.value === undefined))
+        throw new Error(
+          `unable to get metric ${metricName}: unable to fetch metrics from custom metrics API: no metrics returned`,
+        );
+      const proposal = averageValueReplicas({
+        currentReplicas: current,
+        pods: withValues,
+        targetAverageMilli: milli(m.pods.target?.averageValue),
+        now,
+      });
       return {
-        replicas: ratioReplicas(avg / target, values.length),
+        proposal,
         status: {
           type: 'Pods',
           pods: {
             metric: { name: metricName },
-            current: { averageValue: formatMetric(avg) },
+            current: { averageValue: formatMetric(proposal.current / 1000) },
           },
         },
         label: `pods metric ${metricName}`,
       };
     }
-    if (m.type === 'External' && this.externalMetrics) {
+    if (m.type === 'External') {
       const metricName = m.external.metric.name;
-      const value = this.externalMetrics(
-        namespace,
-        metricName,
-        m.external.metric.selector,
-      );
-      if (value === undefined) return undefined;
-      const t = m.external.target ?? {};
-      const selector = m.external.metric.selector?.matchLabels ?? {};
+      const selector = m.external.metric.selector;
       const label = `external metric ${metricName}(&LabelSelector{MatchLabels:map[string]string{${Object.entries(
-        selector,
+        selector?.matchLabels ?? {},
       )
         .map(([k, v]) => `${k}: ${v},`)
         .join('')}},MatchExpressions:[]LabelSelectorRequirement{},})`;
+      const value = this.externalMetrics?.(namespace, metricName, selector);
+      if (value === undefined)
+        throw new Error(
+          `unable to get external metric ${namespace}/${metricName}/${JSON.stringify(
+            selector ?? {},
+          )}: unable to fetch metrics from external metrics API`,
+        );
+      // the adapter's quantity, read back as MilliValue
+      const totalMilli = Math.ceil(value * 1000);
+      const t = m.external.target ?? {};
       if (t.type === 'Value') {
+        const readyPods = pods.filter(
+          p => p.phase === 'Running' && p.ready,
+        ).length;
+        const proposal = externalValueReplicas({
+          currentReplicas: current,
+          readyPods,
+          totalMilli,
+          targetMilli: milli(t.value),
+        });
         return {
-          replicas: ratioReplicas(value / parseQuantity(t.value), current),
+          proposal,
           status: {
             type: 'External',
             external: {
-              metric: {
-                name: metricName,
-                selector: m.external.metric.selector,
-              },
-              current: { value: formatMetric(value) },
+              metric: { name: metricName, selector },
+              current: { value: formatMetric(totalMilli / 1000) },
             },
           },
           label,
         };
       }
-      const target = parseQuantity(t.averageValue);
-      const replicas =
-        Math.abs(value / Math.max(1, current) / target - 1) <= 0.1
-          ? current
-          : Math.ceil(value / target);
+      const statusReplicas: number = target.status?.replicas ?? current;
+      const proposal = externalAverageValueReplicas({
+        statusReplicas,
+        totalMilli,
+        targetAverageMilli: milli(t.averageValue),
+      });
       return {
-        replicas,
+        proposal,
         status: {
           type: 'External',
           external: {
-            metric: { name: metricName, selector: m.external.metric.selector },
-            current: {
-              averageValue: formatMetric(value / Math.max(1, current)),
-            },
+            metric: { name: metricName, selector },
+            current: { averageValue: formatMetric(proposal.current / 1000) },
           },
         },
         label,
       };
     }
-    return undefined;
+    throw new Error(`unsupported metric source type "${m.type}"`);
   }
 
   private writeStatus(
@@ -435,29 +627,22 @@ export class HpaController extends Controller {
   }
 }
 
-function scalingLimited(desired: number, min: number, max: number): Obj {
-  if (desired > max)
-    return {
-      type: 'ScalingLimited',
-      status: 'True',
-      reason: 'TooManyReplicas',
-      message:
-        'the desired replica count is more than the maximum replica count',
-    };
-  if (desired < min)
-    return {
-      type: 'ScalingLimited',
-      status: 'True',
-      reason: 'TooFewReplicas',
-      message:
-        'the desired replica count is less than the minimum replica count',
-    };
-  return {
-    type: 'ScalingLimited',
-    status: 'False',
-    reason: 'DesiredWithinRange',
-    message: 'the desired count is within the acceptable range',
-  };
+function generationOf(json: string): number {
+  return Number(/"generation":(\d+)/.exec(json)?.[1] ?? 0);
+}
+
+/** The ScalingActive reason horizontal.go gives a failing metric type. */
+function failedReason(spec: Obj): string {
+  switch (spec.type) {
+    case 'Resource':
+      return 'FailedGetResourceMetric';
+    case 'Pods':
+      return 'FailedGetPodsMetric';
+    case 'External':
+      return 'FailedGetExternalMetric';
+    default:
+      return 'InvalidMetricSourceType';
+  }
 }
 
 /** Formats a metric value as a Kubernetes quantity (milli-units below 1000). */

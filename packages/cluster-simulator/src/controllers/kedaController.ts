@@ -1,12 +1,17 @@
 /*
- * KEDA ScaledObjects (keda.sh/v1alpha1): like keda-operator, each
- * ScaledObject gets an HPA `keda-hpa-<name>` with one External metric per
- * trigger (`s0-prometheus`, ...), which the HPA controller resolves through
- * this controller; KEDA itself handles activation (scaling from and to zero
- * after the cooldown period) and reports Ready/Active conditions.
+ * KEDA (keda.sh/v1alpha1 ScaledObject), as keda-operator and its metrics
+ * adapter run it: each ScaledObject gets an HPA `keda-hpa-<name>`
+ * (kedaScaledObjectHpa.ts); the adapter answers the HPA's external-metric
+ * requests with each trigger's value, or the fallback value once the scaler
+ * has failed more than fallback.failureThreshold times (kedaFallback.ts);
+ * every pollingInterval the operator reads the triggers, decides activity
+ * (value > activationThreshold) and moves the target between zero/idle and
+ * one (kedaScaleExecutor.ts), reporting Ready/Active/Fallback conditions.
+ * Trigger values come from scalers registered per trigger type.
  */
 import { resourceById } from '../api/resources';
 import { updateScale } from '../api/scale';
+import type { PrometheusQueryResponse } from '../metrics/promql/simPrometheus';
 import { MetricsProvider } from '../sim/metricsProvider';
 import { KubeObject } from '../store/storedObject';
 import {
@@ -16,67 +21,119 @@ import {
   setCondition,
   splitKey,
 } from './controller';
+import { involvedOf } from './eventRecorder';
 import { HpaController } from './hpaController';
+import {
+  HealthStatus,
+  fallbackActive,
+  metricWithFallback,
+} from './kedaFallback';
+import { isClusterPrometheus, prometheusScaler } from './kedaPrometheusScaler';
+import { DEFAULT_POLLING_SECONDS, requestScale } from './kedaScaleExecutor';
+import {
+  ScalerMetricSpec,
+  hpaMetricsFor,
+  hpaSpecFor,
+  triggerThreshold,
+} from './kedaScaledObjectHpa';
 import { Scaler, ScalerReading, ScalerRegistry, isValue } from './kedaScalers';
 
 export type { Scaler, ScalerReading } from './kedaScalers';
+export type { ScalerMetricSpec } from './kedaScaledObjectHpa';
 
 const SCALED_OBJECTS = resourceById('keda.sh/scaledobjects');
 const HPAS = resourceById('autoscaling/horizontalpodautoscalers');
-const DEPLOYMENTS = resourceById('apps/deployments');
 type Obj = Record<string, any>;
+
+/** The KEDA version whose behaviour the simulator follows. */
+export const KEDA_VERSION = '2.16.1';
 
 /** Reconciles ScaledObjects and serves their external metrics. */
 export class KedaController extends Controller {
   private readonly polling = new Set<string>();
-  private readonly lastActive = new Map<string, number>();
   private readonly scalers = new ScalerRegistry();
+  private readonly metricSpecs = new Map<
+    string,
+    (input: {
+      scaledObject: Obj;
+      trigger: Obj;
+      index: number;
+    }) => ScalerMetricSpec
+  >();
+  /** answers PromQL for the prometheus scaler (set by the cluster) */
+  prometheusQuery: (
+    namespace: string,
+    query: string,
+  ) => PrometheusQueryResponse | { unavailable: string } = () => ({
+    unavailable: 'no Prometheus in this cluster',
+  });
+  /** which serverAddresses reach the cluster's Prometheus (set by the cluster) */
+  prometheusAddress?: (address: string) => boolean;
 
   constructor(
     ctx: ControllerContext,
-    private readonly metrics: MetricsProvider,
-    private readonly hpa: HpaController,
+    _metrics: MetricsProvider,
+    hpa: HpaController,
   ) {
     super(ctx, 'keda-operator');
-    this.watch(SCALED_OBJECTS, e =>
-      e.type === 'DELETED' ? undefined : e.object.key,
-    );
+    this.watch(SCALED_OBJECTS, e => {
+      if (e.type === 'DELETED') {
+        this.polling.delete(e.object.key);
+        return undefined;
+      }
+      return e.object.key;
+    });
     hpa.externalMetrics = (namespace, metricName, selector) =>
       this.externalMetric(namespace, metricName, selector);
-    this.registerScaler('prometheus', ({ scaledObject, trigger }) => ({
-      value: this.metrics.queryWorkload(
-        this.workloadKey(scaledObject),
-        String(trigger.metadata?.query ?? ''),
-      ),
-    }));
+    const prom = prometheusScaler(
+      (ns, q) => this.prometheusQuery(ns, q),
+      this.prometheusAddress ? a => this.prometheusAddress!(a) : undefined,
+    );
+    this.registerScaler('prometheus', input => prom(input));
+    // keda pkg/scalers/cpu_memory_scaler.go: the HPA reads cpu/memory from
+    // metrics-server; the scaler reports no external value or activity
+    this.registerScaler('cpu', () => ({ value: 0 }));
+    this.registerScaler('memory', () => ({ value: 0 }));
   }
 
-  /** Adds (or replaces) the scaler of a trigger type. */
-  registerScaler(triggerType: string, scaler: Scaler): void {
+  /**
+   * Adds (or replaces) the scaler of a trigger type; `metricSpec` is what an
+   * external scaler's GetMetricSpec would say (metric name, target value).
+   */
+  registerScaler(
+    triggerType: string,
+    scaler: Scaler,
+    metricSpec?: (input: {
+      scaledObject: Obj;
+      trigger: Obj;
+      index: number;
+    }) => ScalerMetricSpec,
+  ): void {
     this.scalers.register(triggerType, scaler);
+    if (metricSpec) this.metricSpecs.set(triggerType, metricSpec);
   }
 
-  private workloadKey(so: Obj): string {
-    const target = so.spec.scaleTargetRef ?? {};
-    return `${so.metadata.namespace}/${this.hpa.topOwner(
-      so.metadata.namespace,
-      target.kind ?? 'Deployment',
-      target.name,
-    )}`;
+  private specOf(so: Obj, trigger: Obj, index: number): ScalerMetricSpec {
+    return (
+      this.metricSpecs.get(String(trigger.type))?.({
+        scaledObject: so,
+        trigger,
+        index,
+      }) ?? {}
+    );
   }
 
-  private readTrigger(so: Obj, index: number): ScalerReading {
+  private hpaMetrics(so: Obj): Obj[] {
+    return hpaMetricsFor(so, (t, i) => this.specOf(so, t, i));
+  }
+
+  private read(so: Obj, index: number): ScalerReading {
     const trigger = (so.spec.triggers ?? [])[index] as Obj | undefined;
     if (!trigger) return { error: `no trigger ${index}` };
     return this.scalers.read({ scaledObject: so, trigger, index });
   }
 
-  private triggerValue(so: Obj, index: number): number | undefined {
-    const r = this.readTrigger(so, index);
-    return isValue(r) ? r.value : undefined;
-  }
-
-  /** Value of `s<i>-<type>` for the ScaledObject named in the selector. */
+  /** The metrics adapter: the value of `s<i>-…` for the ScaledObject in the selector. */
   externalMetric(
     namespace: string,
     metricName: string,
@@ -88,182 +145,278 @@ export class KedaController extends Controller {
     const so = this.ctx.store.getObject(SCALED_OBJECTS, namespace, soName) as
       | Obj
       | undefined;
-    return so ? this.triggerValue(so, Number(m[1])) : undefined;
+    if (!so) return undefined;
+    const index = Number(m[1]);
+    const trigger = (so.spec.triggers ?? [])[index] as Obj | undefined;
+    if (!trigger) return undefined;
+    const hpaMetric = this.hpaMetrics(so)[index];
+    const { health, answer } = metricWithFallback({
+      so,
+      hpaMetric,
+      health: so.status?.health?.[metricName],
+      reading: this.read(so, index),
+      threshold: triggerThreshold(trigger, this.specOf(so, trigger, index)),
+    });
+    this.writeHealth(so, metricName, health);
+    return 'value' in answer ? answer.value : undefined;
   }
 
+  private writeHealth(so: Obj, metricName: string, health: HealthStatus): void {
+    const prev = so.status?.health?.[metricName];
+    if (
+      prev &&
+      prev.numberOfFailures === health.numberOfFailures &&
+      prev.status === health.status
+    )
+      return;
+    const iso = this.ctx.clock.nowIso();
+    this.ctx.api.mutate(
+      SCALED_OBJECTS,
+      so.metadata.namespace,
+      so.metadata.name,
+      o => {
+        const status = ((o as Obj).status ?? {}) as Obj;
+        const all = { ...(status.health ?? {}), [metricName]: health };
+        const active = fallbackActive(o as Obj, all, this.hpaMetrics(o as Obj));
+        (o as Obj).status = {
+          ...status,
+          health: all,
+          conditions: setCondition(
+            status.conditions,
+            active
+              ? {
+                  type: 'Fallback',
+                  status: 'True',
+                  reason: 'FallbackExists',
+                  message:
+                    'At least one trigger is falling back on this scaled object',
+                }
+              : {
+                  type: 'Fallback',
+                  status: 'False',
+                  reason: 'NoFallbackFound',
+                  message: 'No fallbacks are active on this scaled object',
+                },
+            iso,
+          ),
+        };
+      },
+      { subresource: 'status' },
+    );
+  }
+
+  /** Keeps the ScaledObject's HPA in line with its spec and starts polling. */
   protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const so = this.ctx.store.getObject(SCALED_OBJECTS, namespace, name) as
       | Obj
       | undefined;
     if (!so || so.metadata.deletionTimestamp) return;
+    const hpaName =
+      so.spec.advanced?.horizontalPodAutoscalerConfig?.name ??
+      `keda-hpa-${name}`;
+    const spec = hpaSpecFor(so, this.hpaMetrics(so));
+    const labels = {
+      'app.kubernetes.io/managed-by': 'keda-operator',
+      'app.kubernetes.io/name': hpaName,
+      'app.kubernetes.io/part-of': name,
+      'app.kubernetes.io/version': KEDA_VERSION,
+      'scaledobject.keda.sh/name': name,
+    };
+    const existing = this.ctx.store.getObject(HPAS, namespace, hpaName) as
+      | Obj
+      | undefined;
+    if (!existing) {
+      this.ctx.api.create(
+        HPAS,
+        namespace,
+        {
+          apiVersion: 'autoscaling/v2',
+          kind: 'HorizontalPodAutoscaler',
+          metadata: {
+            name: hpaName,
+            namespace,
+            labels,
+            ownerReferences: [ownerRef(so as KubeObject)],
+          },
+          spec,
+        },
+        { internal: true },
+      );
+    } else if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) {
+      this.ctx.api.mutate(HPAS, namespace, hpaName, o => {
+        (o as Obj).spec = spec;
+        o.metadata!.labels = labels;
+      });
+    }
+    if (!this.polling.has(key)) {
+      this.polling.add(key);
+      this.poll(key, hpaName);
+    }
+  }
+
+  /**
+   * Runs one scale-loop iteration now, as KEDA does when a push scaler
+   * (`external-push`) streams an activity change.
+   */
+  pollNow(namespace: string, name: string): void {
+    const so = this.ctx.store.getObject(SCALED_OBJECTS, namespace, name) as
+      | Obj
+      | undefined;
+    if (!so) return;
+    this.scaleLoop(
+      so,
+      so.spec.advanced?.horizontalPodAutoscalerConfig?.name ??
+        `keda-hpa-${name}`,
+    );
+  }
+
+  /** One iteration of KEDA's scale loop, then the next after pollingInterval. */
+  private poll(key: string, hpaName: string): void {
+    const { namespace, name } = splitKey(key);
+    const so = this.ctx.store.getObject(SCALED_OBJECTS, namespace, name) as
+      | Obj
+      | undefined;
+    if (!so || !this.polling.has(key)) {
+      this.polling.delete(key);
+      return;
+    }
+    this.scaleLoop(so, hpaName);
+    this.ctx.clock.setTimer(
+      (so.spec.pollingInterval ?? DEFAULT_POLLING_SECONDS) * 1000,
+      () => this.poll(key, hpaName),
+    );
+  }
+
+  private scaleLoop(so: Obj, hpaName: string): void {
     const spec = so.spec;
+    const namespace = so.metadata.namespace;
     const triggers = (spec.triggers ?? []) as Obj[];
     const target = spec.scaleTargetRef ?? {};
     const kind = target.kind ?? 'Deployment';
-    const minReplicas: number = spec.minReplicaCount ?? 0;
-    const maxReplicas: number = spec.maxReplicaCount ?? 100;
-    const hpaName =
-      spec.advanced?.horizontalPodAutoscalerConfig?.name ?? `keda-hpa-${name}`;
-    const metrics = triggers.map((t, i) => {
-      if (t.type === 'cpu' || t.type === 'memory') {
-        return {
-          type: 'Resource',
-          resource: {
-            name: t.type,
-            target: {
-              type: 'Utilization',
-              averageUtilization: Number(t.metadata?.value ?? 80),
-            },
-          },
-        };
-      }
-      return {
-        type: 'External',
-        external: {
-          metric: {
-            name: `s${i}-${t.type}`,
-            selector: { matchLabels: { 'scaledobject.keda.sh/name': name } },
-          },
-          target: {
-            type: 'AverageValue',
-            averageValue: String(t.metadata?.threshold ?? '1'),
-          },
-        },
-      };
-    });
-    const hpa: KubeObject = {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: {
-        name: hpaName,
-        namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': 'keda-operator',
-          'app.kubernetes.io/name': hpaName,
-          'app.kubernetes.io/part-of': name,
-          'app.kubernetes.io/version': '2.16.1',
-          'scaledobject.keda.sh/name': name,
-        },
-        ownerReferences: [ownerRef(so as KubeObject)],
-      },
-      spec: {
-        scaleTargetRef: {
-          apiVersion: target.apiVersion ?? 'apps/v1',
-          kind,
-          name: target.name,
-        },
-        minReplicas: Math.max(1, minReplicas),
-        maxReplicas,
-        metrics,
-        ...(spec.advanced?.horizontalPodAutoscalerConfig?.behavior
-          ? { behavior: spec.advanced.horizontalPodAutoscalerConfig.behavior }
-          : {}),
-      },
-    };
-    const existing = this.ctx.store.get(HPAS, namespace, hpaName);
-    if (!existing)
-      this.ctx.api.create(HPAS, namespace, hpa, { internal: true });
-    else {
-      this.ctx.api.mutate(HPAS, namespace, hpaName, o => {
-        (o as Obj).spec = hpa.spec;
-        o.metadata!.labels = hpa.metadata!.labels;
-      });
-    }
-    // activation: KEDA scales between zero and one itself
-    const values = triggers.map((_, i) => this.triggerValue(so, i) ?? 0);
-    const active = triggers.some(
-      (t, i) => values[i] > Number(t.metadata?.activationThreshold ?? 0),
+    const targetType = resourceById(
+      kind === 'StatefulSet' ? 'apps/statefulsets' : 'apps/deployments',
     );
-    const now = this.ctx.clock.now();
-    if (active) this.lastActive.set(key, now);
-    const dep =
-      kind === 'Deployment'
-        ? (this.ctx.store.getObject(DEPLOYMENTS, namespace, target.name) as
-            | Obj
-            | undefined)
-        : undefined;
-    if (dep && minReplicas === 0) {
-      const replicas = dep.spec.replicas ?? 1;
-      const idleFor =
-        now -
-        (this.lastActive.get(key) ?? Date.parse(so.metadata.creationTimestamp));
-      if (active && replicas === 0) {
-        updateScale(
-          this.ctx.api,
-          DEPLOYMENTS,
-          namespace,
-          target.name,
-          { patch: { type: 'merge', body: { spec: { replicas: 1 } } } },
-          { manager: 'keda' },
-        );
-      } else if (
-        !active &&
-        replicas > 0 &&
-        idleFor >= (spec.cooldownPeriod ?? 300) * 1000
-      ) {
-        updateScale(
-          this.ctx.api,
-          DEPLOYMENTS,
-          namespace,
-          target.name,
-          { patch: { type: 'merge', body: { spec: { replicas: 0 } } } },
-          { manager: 'keda' },
-        );
+    const scaleTarget = this.ctx.store.getObject(
+      targetType,
+      namespace,
+      target.name,
+    ) as Obj | undefined;
+    // getScaledObjectState: any active trigger activates; any error is an error
+    let isActive = false;
+    let isError = false;
+    const activeTriggers: string[] = [];
+    triggers.forEach((t, i) => {
+      const r = this.read(so, i);
+      if (!isValue(r)) {
+        isError = true;
+        return;
       }
-    }
+      const activation = Number(t.metadata?.activationThreshold ?? 0);
+      if (t.type !== 'cpu' && t.type !== 'memory' && r.value > activation) {
+        isActive = true;
+        activeTriggers.push(`${t.type}Scaler`);
+      }
+    });
+    const cpuMem = triggers.filter(
+      t => t.type === 'cpu' || t.type === 'memory',
+    ).length;
+    // triggers of cpu/memory only cannot scale to zero: always active
+    if (triggers.length > 0 && triggers.length <= cpuMem && !isError)
+      isActive = true;
+    const now = this.ctx.clock.now();
     const iso = this.ctx.clock.nowIso();
+    const decision = scaleTarget
+      ? requestScale({
+          so,
+          currentReplicas: scaleTarget.spec?.replicas ?? 1,
+          isActive,
+          isError,
+          activeTriggers,
+          now,
+          lastActive: so.status?.lastActiveTime
+            ? Date.parse(so.status.lastActiveTime)
+            : undefined,
+          created: Date.parse(so.metadata.creationTimestamp),
+          targetKind: `apps/v1.${kind}`,
+        })
+      : undefined;
+    if (decision?.scaleTo !== undefined && scaleTarget) {
+      updateScale(
+        this.ctx.api,
+        targetType,
+        namespace,
+        target.name,
+        {
+          patch: {
+            type: 'merge',
+            body: { spec: { replicas: decision.scaleTo } },
+          },
+        },
+        { manager: 'keda' },
+      );
+    }
+    if (decision?.event)
+      this.ctx.events.record(
+        involvedOf(so as KubeObject),
+        'Normal',
+        decision.event.reason,
+        decision.event.message,
+        { component: 'keda-operator' },
+      );
     this.ctx.api.mutate(
       SCALED_OBJECTS,
       namespace,
-      name,
+      so.metadata.name,
       o => {
         const prev = ((o as Obj).status ?? {}) as Obj;
         let conditions = prev.conditions as Obj[] | undefined;
         conditions = setCondition(
           conditions,
-          dep || kind !== 'Deployment'
+          !scaleTarget
             ? {
+                type: 'Ready',
+                status: 'False',
+                reason: 'ScaledObjectCheckFailed',
+                message: `ScaledObject doesn't have correct scaleTargetRef specification`,
+              }
+            : decision?.ready ?? {
                 type: 'Ready',
                 status: 'True',
                 reason: 'ScaledObjectReady',
                 message:
                   'ScaledObject is defined correctly and is ready for scaling',
-              }
-            : {
-                type: 'Ready',
-                status: 'False',
-                reason: 'ScaledObjectCheckFailed',
-                message: `ScaledObject doesn't have correct scaleTargetRef specification`,
               },
           iso,
         );
+        if (decision)
+          conditions = setCondition(
+            conditions,
+            { type: 'Active', ...decision.active },
+            iso,
+          );
+        const health = (prev.health ?? {}) as Record<string, HealthStatus>;
+        const fallback = fallbackActive(
+          o as Obj,
+          health,
+          this.hpaMetrics(o as Obj),
+        );
         conditions = setCondition(
           conditions,
-          active
+          fallback
             ? {
-                type: 'Active',
+                type: 'Fallback',
                 status: 'True',
-                reason: 'ScalerActive',
-                message: 'Scaling is performed because triggers are active',
+                reason: 'FallbackExists',
+                message:
+                  'At least one trigger is falling back on this scaled object',
               }
             : {
-                type: 'Active',
+                type: 'Fallback',
                 status: 'False',
-                reason: 'ScalerNotActive',
-                message:
-                  'Scaling is not performed because triggers are not active',
+                reason: 'NoFallbackFound',
+                message: 'No fallbacks are active on this scaled object',
               },
-          iso,
-        );
-        conditions = setCondition(
-          conditions,
-          {
-            type: 'Fallback',
-            status: 'False',
-            reason: 'NoFallbackFound',
-            message: 'No fallbacks are active on this scaled object',
-          },
           iso,
         );
         conditions = setCondition(
@@ -276,6 +429,7 @@ export class KedaController extends Controller {
           },
           iso,
         );
+        const metrics = this.hpaMetrics(o as Obj);
         (o as Obj).status = {
           ...prev,
           scaleTargetKind: `${target.apiVersion ?? 'apps/v1'}.${kind}`,
@@ -286,23 +440,16 @@ export class KedaController extends Controller {
             resource: `${kind.toLowerCase()}s`,
           },
           originalReplicaCount:
-            prev.originalReplicaCount ?? dep?.spec?.replicas ?? 1,
+            prev.originalReplicaCount ?? scaleTarget?.spec?.replicas ?? 1,
           externalMetricNames: metrics
             .filter(m => m.type === 'External')
-            .map(m => (m as Obj).external.metric.name),
+            .map(m => m.external.metric.name),
           hpaName,
           conditions,
-          ...(active ? { lastActiveTime: iso } : {}),
+          ...(decision?.touchLastActive ? { lastActiveTime: iso } : {}),
         };
       },
       { subresource: 'status' },
     );
-    if (!this.polling.has(key)) {
-      this.polling.add(key);
-      this.ctx.clock.setTimer((spec.pollingInterval ?? 30) * 1000, () => {
-        this.polling.delete(key);
-        if (this.ctx.store.table(SCALED_OBJECTS).get(key)) this.enqueue(key);
-      });
-    }
   }
 }

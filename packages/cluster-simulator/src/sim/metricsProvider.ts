@@ -1,9 +1,9 @@
 /*
  * Metric values as autoscalers and metrics.k8s.io see them: per-pod CPU and
  * memory usage, per-pod custom metrics (vLLM, TEI, Triton, TGI, DCGM names),
- * and the aggregate a Prometheus query over a workload's pods would return.
- * The HPA, KEDA and the metrics.k8s.io endpoint all read from here, so they
- * agree with what the pods' /metrics endpoints show.
+ * for the HPA and the metrics.k8s.io endpoint. PromQL queries (KEDA's
+ * prometheus scaler) are answered by the cluster's simulated Prometheus
+ * (metrics/promql), from what the pods' /metrics endpoints expose.
  */
 import { PodLife } from '../controllers/kubelet';
 import { InferenceRuntime } from './inferenceRuntime';
@@ -87,28 +87,8 @@ export class MetricsProvider {
     return out;
   }
 
-  /**
-   * Evaluates the gist of a PromQL query over a workload's pods: the first
-   * known metric name in it, aggregated with the outer sum/avg/max (sum by
-   * default). Not PromQL, but what KEDA prometheus triggers typically ask.
-   */
-  queryWorkload(workloadKey: string, query: string): number {
-    const names = query.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
-    const pods = this.workloadPods(workloadKey);
-    const metric =
-      names.find(
-        n => pods.length > 0 && this.podMetric(pods[0], n) !== undefined,
-      ) ??
-      names.find(
-        n => n.includes(':') || n.startsWith('DCGM_') || n.startsWith('te_'),
-      );
-    if (!metric) return 0;
-    const values = pods.map(p => this.podMetric(p, metric) ?? 0);
-    if (values.length === 0) return 0;
-    const agg = /^\s*(avg|max|min)\s*\(/.exec(query)?.[1];
-    if (agg === 'avg') return values.reduce((a, b) => a + b, 0) / values.length;
-    if (agg === 'max') return Math.max(...values);
-    if (agg === 'min') return Math.min(...values);
-    return values.reduce((a, b) => a + b, 0);
+  /** Every pod the kubelet runs for a workload, serving or not. */
+  allPods(workloadKey: string): Iterable<PodLife> {
+    return this.podsOf(workloadKey);
   }
 }

@@ -42,6 +42,9 @@ import { EphemeralVolumeController } from '../controllers/ephemeralVolumeControl
 import { WorkQueue } from '../controllers/workQueue';
 import { FaultState } from '../faults/faults';
 import { DcgmState } from '../metrics/dcgmMetrics';
+import { clusterPrometheus } from '../metrics/promql/clusterPrometheus';
+import { RemotePrometheus } from '../metrics/promql/remotePrometheus';
+import { SimPrometheus } from '../metrics/promql/simPrometheus';
 import type { Timing } from '../scenario/schema';
 import {
   ProxyResponse,
@@ -78,6 +81,8 @@ export interface SimClusterOptions {
   log?: (message: string) => void;
   /** where the API server's proxy connections come from (NetworkPolicy ipBlocks); default 10.0.0.0/16 */
   apiServerCidr?: string;
+  /** a real Prometheus base URL for KEDA's prometheus scaler instead of the simulated one */
+  prometheusUrl?: string;
 }
 
 /** A simulated GPU cluster. @public */
@@ -104,6 +109,8 @@ export class SimCluster implements ServedCluster {
   readonly dcgm: DcgmState;
   /** KEDA's operator and metrics adapter (registerScaler for add-on scalers) */
   readonly keda: KedaController;
+  /** kube-prometheus-stack's Prometheus (`prometheus-operated.monitoring.svc:9090`) */
+  readonly prometheus: SimPrometheus;
   /** the KEDA HTTP add-on's interceptor (`keda-add-ons-http-interceptor-proxy.keda:8080`) */
   readonly interceptor: HttpInterceptor;
   private readonly queues: WorkQueue[] = [];
@@ -187,6 +194,12 @@ export class SimCluster implements ServedCluster {
     this.interceptor.onArrival = so =>
       this.keda.enqueue(`${so.metadata.namespace}/${so.metadata.name}`);
     this.controllers.push(httpAddOn);
+    this.prometheus = clusterPrometheus(this);
+    const remote = opts.prometheusUrl
+      ? new RemotePrometheus(opts.prometheusUrl)
+      : undefined;
+    this.keda.prometheusQuery = (_ns, q) =>
+      remote ? remote.query(q) : this.prometheus.query(q);
     this.clock.onAfterBatch(() => this.drain());
   }
 
