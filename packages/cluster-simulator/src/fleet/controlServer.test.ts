@@ -20,10 +20,15 @@ describe('control server', () => {
     const chat = targets.find((t: { labels: Record<string, string> }) =>
       t.labels.pod.startsWith('support-chat-llm-'),
     );
+    // labelled as prometheus-operator labels the ServiceMonitor's targets
     expect(chat.labels).toMatchObject({
       cluster: 'gpu-us-east',
       namespace: 'ml-chat',
-      job: 'vllm',
+      service: 'support-chat-llm',
+      job: 'support-chat-llm',
+      endpoint: 'http',
+      container: expect.any(String),
+      instance: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+:\d+$/),
     });
     expect(chat.targets).toEqual([sim.controlUrl!.replace('http://', '')]);
     const res = await fetch(`${sim.controlUrl}${chat.labels.__metrics_path__}`);

@@ -98,11 +98,29 @@ export function controlHandler(
         return send(res, 200, text, 'text/plain; version=0.0.4; charset=utf-8');
       }
       if (parts[0] === 'sd' && method === 'GET') {
+        // Prometheus HTTP SD: ServiceMonitor targets carry the labels
+        // prometheus-operator's relabelling gives them (as the cluster's
+        // simulated Prometheus sees them, metrics/promql/serviceMonitorTargets.ts),
+        // plus `cluster`; pods no ServiceMonitor covers (DCGM exporters, ...)
+        // keep a job named after their engine
         const groups: unknown[] = [];
         for (const [name, cluster] of target.clusters) {
+          const covered = new Set<string>();
+          for (const t of cluster.prometheus.targets()) {
+            covered.add(`${t.namespace}/${t.pod}`);
+            groups.push({
+              targets: [publicAddress()],
+              labels: {
+                ...t.labels,
+                __metrics_path__: `/metrics/${name}/${t.namespace}/${t.pod}`,
+                cluster: name,
+              },
+            });
+          }
           for (const life of cluster.kubelets.pods.values()) {
             if (life.state.phase !== 'ready' || life.plan.engine === 'generic')
               continue;
+            if (covered.has(`${life.namespace}/${life.name}`)) continue;
             groups.push({
               targets: [publicAddress()],
               labels: {
