@@ -7,4 +7,5 @@
 export * from './InferenceService';
 export * from './serviceRef';
 export * from './clusterConfig';
+export * from './clusterPlatformConfig';
 export * from './tenancy';

@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   inferenceServiceRef,
   readClusterConnections,
+  readClusterPlatforms,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
 import { createClusterSettingsAction } from './actions/clusterSettings';
@@ -18,7 +19,6 @@ import { createPlanCreateAction } from './actions/planCreate';
 import { createQuotaReleaseAction } from './actions/quotaRelease';
 import { createQuotaReserveAction } from './actions/quotaReserve';
 import { readImageSettings } from './images/imageConfig';
-import { readClusterPlatforms } from './platform/platformConfig';
 
 /**
  * Scaffolder actions of the inference platform.
@@ -51,7 +51,7 @@ export const scaffolderModuleInference = createBackendModule({
         const tenancy = TeamTenancy.fromConfig(config, { userInfo, catalog });
         scaffolder.addActions(
           createClusterSettingsAction({
-            settingsOf: readClusterPlatforms(config),
+            settingsOf: readClusterPlatforms(config).settingsOf,
           }),
           createPlanCreateAction({ inference, tenancy }),
           createImageResolveAction({ images, inference }),

@@ -2,19 +2,11 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ClusterPlatformSettings,
+  describeClusterPlatform,
   findGpu,
   gpuNodeRequirements,
   startupBudget,
 } from '@inference-platform/plugin-inference-common';
-
-function describeCache(s: ClusterPlatformSettings): string {
-  const { mode, storageClassName, accessMode } = s.modelCache;
-  if (mode === 'shared')
-    return `one shared ${storageClassName} volume (${accessMode}): downloaded once`;
-  if (mode === 'per-replica')
-    return `a ${storageClassName} volume per replica (${accessMode}): every new replica downloads the model`;
-  return 'node-local disk (emptyDir): every new replica downloads the model';
-}
 
 /**
  * `inference:cluster:settings`: the platform settings of the target cluster (Prometheus, monitoring, ingress and
@@ -66,11 +58,7 @@ export function createClusterSettingsAction(options: {
     },
     async handler(ctx) {
       const settings = options.settingsOf(ctx.input.cluster);
-      const lines = [
-        `Prometheus ${settings.prometheusUrl} (monitoring namespace ${settings.monitoringNamespace})`,
-        `model cache: ${describeCache(settings)}`,
-        `Pod Security: ${settings.podSecurity}`,
-      ];
+      const lines = describeClusterPlatform(settings);
       ctx.output('settings', settings as unknown as Record<string, unknown>);
       if (ctx.input.weightsGiBPerGpu !== undefined) {
         const startup = startupBudget({

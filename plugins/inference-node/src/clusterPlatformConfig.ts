@@ -1,9 +1,24 @@
 import { Config } from '@backstage/config';
 import {
+  ClusterPlatformLayer,
   ClusterPlatformOverrides,
   ClusterPlatformSettings,
+  ClusterPlatformSources,
+  clusterPlatformSources,
   resolveClusterPlatform,
 } from '@inference-platform/plugin-inference-common';
+
+/**
+ * The platform settings of every cluster, read from `inference.platform` (see config.d.ts).
+ *
+ * @public
+ */
+export interface ClusterPlatforms {
+  /** Settings of a cluster: `defaults` for a cluster `clusters` does not name. */
+  settingsOf(cluster: string): ClusterPlatformSettings;
+  /** Where each setting of a cluster comes from: its config key, or the source of the built-in default. */
+  sourcesOf(cluster: string): ClusterPlatformSources;
+}
 
 function overridesOf(config: Config | undefined): ClusterPlatformOverrides {
   if (!config) return {};
@@ -46,27 +61,43 @@ function overridesOf(config: Config | undefined): ClusterPlatformOverrides {
 
 /**
  * The platform settings of each cluster from `inference.platform`: `defaults` for the fleet, `clusters.<name>` per
- * cluster, over the built-in defaults. Invalid settings fail at startup, naming the cluster.
+ * cluster, over the built-in defaults. Invalid settings fail here, at startup, naming the cluster.
+ *
+ * @public
  */
-export function readClusterPlatforms(
-  config: Config,
-): (cluster: string) => ClusterPlatformSettings {
+export function readClusterPlatforms(config: Config): ClusterPlatforms {
   const root = config.getOptionalConfig('inference.platform');
-  const fleet = overridesOf(root?.getOptionalConfig('defaults'));
+  const fleet: ClusterPlatformLayer = {
+    at: 'inference.platform.defaults',
+    overrides: overridesOf(root?.getOptionalConfig('defaults')),
+  };
   const perCluster = root?.getOptionalConfig('clusters');
+  const layers = new Map<string, ClusterPlatformLayer[]>();
   const resolved = new Map<string, ClusterPlatformSettings>();
   for (const name of perCluster?.keys() ?? []) {
+    const own: ClusterPlatformLayer = {
+      at: `inference.platform.clusters.${name}`,
+      overrides: overridesOf(perCluster!.getConfig(name)),
+    };
     try {
       resolved.set(
         name,
-        resolveClusterPlatform(fleet, overridesOf(perCluster!.getConfig(name))),
+        resolveClusterPlatform(fleet.overrides, own.overrides),
       );
     } catch (e) {
-      throw new Error(
-        `inference.platform.clusters.${name}: ${(e as Error).message}`,
-      );
+      throw new Error(`${own.at}: ${(e as Error).message}`);
     }
+    layers.set(name, [fleet, own]);
   }
-  const fallback = resolveClusterPlatform(fleet);
-  return cluster => resolved.get(cluster) ?? fallback;
+  let fallback: ClusterPlatformSettings;
+  try {
+    fallback = resolveClusterPlatform(fleet.overrides);
+  } catch (e) {
+    throw new Error(`${fleet.at}: ${(e as Error).message}`);
+  }
+  return {
+    settingsOf: cluster => resolved.get(cluster) ?? fallback,
+    sourcesOf: cluster =>
+      clusterPlatformSources(...(layers.get(cluster) ?? [fleet])),
+  };
 }
