@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { inferencePermissions } from '@inference-platform/plugin-inference-common';
 import {
   readClusterConnections,
+  readClusterPlatforms,
   readTenancyTeams,
 } from '@inference-platform/plugin-inference-node';
 import { DatabaseInferenceStore } from './database/DatabaseInferenceStore';
@@ -60,6 +61,7 @@ export const inferencePlugin = createBackendPlugin({
         const options = readInferenceOptions(config);
         const clusters = readClusterConnections(config);
         const tenancyTeams = readTenancyTeams(config);
+        const platforms = readClusterPlatforms(config);
 
         const store = await DatabaseInferenceStore.create({
           database: deps.database,
@@ -228,6 +230,7 @@ export const inferencePlugin = createBackendPlugin({
               config.getOptionalString('backend.database.client') ?? 'unknown',
             groupExists: createGroupLookup(deps.catalog, deps.auth),
             catalogLinks,
+            platforms,
           }),
         );
       },

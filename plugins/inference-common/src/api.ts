@@ -2,6 +2,8 @@ import { ServingRuntime } from './catalog/images';
 import { HeadroomVerdict } from './capacity/capacity';
 import { CostSummary, SaasTokenPrice } from './cost/cost';
 import { NamespaceGpuQuota } from './diagnosis/quota';
+import type { ClusterPlatformSettings } from './platform/clusterPlatform';
+import type { ClusterPlatformSources } from './platform/clusterPlatformSources';
 import { Finding } from './diagnosis/types';
 import { QuotaStanding, ReservationState } from './quota/quota';
 
@@ -390,4 +392,17 @@ export interface PlatformOverview {
     gpusCharged: number;
   };
   generatedAt: string;
+}
+
+/**
+ * Answer of `GET /api/inference/clusters/:cluster/platform`: the cluster's platform settings, in words, and where each
+ * comes from (its config key, or the source of the built-in default).
+ *
+ * @public
+ */
+export interface ClusterPlatformResponse {
+  cluster: string;
+  settings: ClusterPlatformSettings;
+  summary: string[];
+  sources: ClusterPlatformSources;
 }

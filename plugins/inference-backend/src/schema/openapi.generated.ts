@@ -365,6 +365,41 @@ export const spec = {
         },
       },
     },
+    '/clusters/{cluster}/platform': {
+      get: {
+        operationId: 'GetClusterPlatform',
+        description:
+          'Platform settings of a tracked cluster as the templates use them (inference.platform: Prometheus URL, monitoring, ingress and KEDA HTTP add-on namespaces, model cache, download rate, Pod Security level), a summary in words, and the source of each setting (its config key, or where the built-in default comes from). 404 for a cluster the backend does not track.',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9]([-A-Za-z0-9.]{0,253})?$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Json',
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/quotas': {
       get: {
         operationId: 'ListQuotas',

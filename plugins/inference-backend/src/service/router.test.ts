@@ -8,6 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CLUSTER_PLATFORM_DEFAULT_SOURCES } from '@inference-platform/plugin-inference-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { inferencePlugin } from '../plugin';
@@ -65,7 +66,10 @@ const PLAIN_BOT = 'external:demo-scripts';
 
 describe('inference REST API', () => {
   // writes per minute and caller: high enough for the tests that write a lot, unless a test sets its own
-  async function startBackend(rateLimit = { writesPerMinute: 1000 }) {
+  async function startBackend(
+    rateLimit = { writesPerMinute: 1000 },
+    moreInference: object = {},
+  ) {
     const { server } = await startTestBackend({
       features: [
         inferencePlugin,
@@ -86,6 +90,7 @@ describe('inference REST API', () => {
                 { subject: QUOTA_BOT, quotaAdmin: true },
               ],
               rateLimit,
+              ...moreInference,
             },
           },
         }),
@@ -141,6 +146,7 @@ describe('inference REST API', () => {
     ],
     ['get', '/api/inference/workloads', undefined],
     ['get', '/api/inference/clusters', undefined],
+    ['get', '/api/inference/clusters/gpu-us-east/platform', undefined],
     ['get', '/api/inference/quotas', undefined],
     [
       'put',
@@ -597,6 +603,89 @@ describe('inference REST API', () => {
         .send({ limit: 16 });
       expect(quota.status).toBe(200);
       expect(quota.body).toMatchObject({ limit: 16, updatedBy: QUOTA_BOT });
+    });
+  });
+
+  describe('platform settings of a cluster', () => {
+    // two tracked clusters (unreachable: the settings come from config, not from the cluster)
+    const startWithPlatform = () =>
+      startBackend(undefined, {
+        clusters: ['gpu-us-east', 'gpu-eu-west'].map(name => ({
+          name,
+          url: 'http://127.0.0.1:9',
+        })),
+        platform: {
+          defaults: {
+            downloadMiBps: 200,
+            ingress: { domain: 'demo.internal' },
+          },
+          clusters: {
+            'gpu-us-east': {
+              modelCache: {
+                mode: 'shared',
+                storageClassName: 'efs-sc',
+                accessMode: 'ReadWriteMany',
+              },
+            },
+          },
+        },
+      });
+
+    it("answers a cluster's settings, a summary in words and the source of each setting", async () => {
+      const server = await startWithPlatform();
+      const res = await request(server)
+        .get('/api/inference/clusters/gpu-us-east/platform')
+        .set('Authorization', as(CHAT_USER));
+      expect(res.status).toBe(200);
+      expect(res.body.cluster).toBe('gpu-us-east');
+      expect(res.body.settings).toMatchObject({
+        prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090',
+        downloadMiBps: 200,
+        modelCache: { mode: 'shared', storageClassName: 'efs-sc' },
+      });
+      expect(res.body.summary).toContain(
+        'model cache: one shared efs-sc volume (ReadWriteMany): downloaded once',
+      );
+      expect(res.body.sources).toMatchObject({
+        'modelCache.mode':
+          'inference.platform.clusters.gpu-us-east.modelCache.mode',
+        downloadMiBps: 'inference.platform.defaults.downloadMiBps',
+        'ingress.domain': 'inference.platform.defaults.ingress.domain',
+        'ingress.namespace': CLUSTER_PLATFORM_DEFAULT_SOURCES.ingress,
+        prometheusUrl: CLUSTER_PLATFORM_DEFAULT_SOURCES.prometheusUrl,
+      });
+    });
+
+    it('gives a tracked cluster that inference.platform does not name the fleet defaults', async () => {
+      const server = await startWithPlatform();
+      const res = await request(server)
+        .get('/api/inference/clusters/gpu-eu-west/platform')
+        .set('Authorization', asService(PLAIN_BOT));
+      expect(res.status).toBe(200);
+      expect(res.body.settings.modelCache).toEqual({
+        mode: 'per-replica',
+        storageClassName: 'gp2',
+        accessMode: 'ReadWriteOnce',
+      });
+      expect(res.body.sources['modelCache.mode']).toBe(
+        CLUSTER_PLATFORM_DEFAULT_SOURCES.modelCache,
+      );
+    });
+
+    it('answers 404 for a cluster the backend does not track, 400 for a malformed name', async () => {
+      const server = await startWithPlatform();
+      const unknown = await request(server)
+        .get('/api/inference/clusters/gpu-ap-south/platform')
+        .set('Authorization', as(CHAT_USER));
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: 'No tracked cluster is named gpu-ap-south',
+      });
+      const malformed = await request(server)
+        .get('/api/inference/clusters/-bad_name/platform')
+        .set('Authorization', as(CHAT_USER));
+      expect(malformed.status).toBe(400);
     });
   });
 

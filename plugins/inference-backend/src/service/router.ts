@@ -3,6 +3,8 @@ import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  ClusterPlatformResponse,
+  describeClusterPlatform,
   gpuTypeRefusal,
   knownGpuTypes,
   inferenceQuotaReadPermission,
@@ -14,6 +16,7 @@ import {
   Reservation,
 } from '@inference-platform/plugin-inference-common';
 import { BasicPermission } from '@backstage/plugin-permission-common';
+import { ClusterPlatforms } from '@inference-platform/plugin-inference-node';
 import express from 'express';
 import { InferenceStore, ReservationRecord } from '../database/InferenceStore';
 import { InferenceOptions } from '../options';
@@ -47,6 +50,8 @@ export interface RouterOptions {
   groupExists: GroupExists;
   /** Links an entity a page asks about at once when the index links nothing to it yet. */
   catalogLinks?: Pick<CatalogLinks, 'ensureLinked'>;
+  /** Platform settings of each cluster (inference.platform), as the templates use them. */
+  platforms: ClusterPlatforms;
 }
 
 /** What /health answers: {@link InferenceHealthResponse} with the database engine and migration for admins only. */
@@ -195,6 +200,22 @@ export async function createRouter(
         capacity: capacity.get(status.name),
       })),
     } as any);
+  });
+
+  router.get('/clusters/:cluster/platform', async (req, res) => {
+    await readCaller(req);
+    const { cluster } = req.params;
+    if (!tracker.clusterTrackers().some(c => c.name === cluster)) {
+      throw new NotFoundError(`No tracked cluster is named ${cluster}`);
+    }
+    const settings = deps.platforms.settingsOf(cluster);
+    const body: ClusterPlatformResponse = {
+      cluster,
+      settings,
+      summary: describeClusterPlatform(settings),
+      sources: deps.platforms.sourcesOf(cluster),
+    };
+    res.json(body as any);
   });
 
   router.get('/quotas', async (req, res) => {
