@@ -86,15 +86,17 @@ export class SimPrometheus {
   }
 
   private tick(): void {
-    this.scrapeDue();
-    this.cluster.setTimer(TICK_MS, () => this.tick());
+    const shortest = this.scrapeDue();
+    this.cluster.setTimer(Math.min(TICK_MS, shortest), () => this.tick());
   }
 
-  /** Scrapes every target whose interval has passed. */
-  scrapeDue(): void {
+  /** Scrapes every target whose interval has passed; returns the shortest interval. */
+  scrapeDue(): number {
     const now = this.cluster.now();
     const live = new Set<string>();
+    let shortest = Infinity;
     for (const t of this.targets()) {
+      shortest = Math.min(shortest, t.intervalMs);
       const key = `${t.labels.job}/${t.labels.instance}/${t.path}`;
       live.add(key);
       const prev = this.lastScrape.get(key);
@@ -121,6 +123,7 @@ export class SimPrometheus {
       for (const l of prev.labels) this.store.append(l, now, NaN, true);
       this.lastScrape.delete(key);
     }
+    return Math.max(1000, shortest);
   }
 
   /** Evaluates an instant query (throws on parse and execution errors). */
