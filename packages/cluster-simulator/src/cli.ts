@@ -25,6 +25,7 @@ Options:
   --no-tls                 plain HTTP only (kubectl will not send tokens over HTTP)
   --control-port <n>       admin API and scrape port (default: a free port)
   --admin-token <token>    require this bearer token on the admin API
+  --prometheus-url <url>   KEDA's prometheus scaler queries this Prometheus instead of the simulated one
   --kubeconfig <file>      kubeconfig to write (default .cluster-simulator/kubeconfig)
   --write-config <file>    write a Backstage app-config fragment (kubernetes.clusterLocatorMethods)
   --summary <file>         write a JSON summary (URLs, tokens, files) once listening
@@ -95,6 +96,9 @@ function parseArgs(argv: string[]): CliArgs | undefined {
         break;
       case '--admin-token':
         options.adminToken = value();
+        break;
+      case '--prometheus-url':
+        options.prometheusUrl = value();
         break;
       case '--kubeconfig':
         options.kubeconfigPath = value();

@@ -64,6 +64,8 @@ export interface SimulatorOptions {
   kubeconfigPath?: string;
   /** write a Backstage app-config fragment here */
   appConfigPath?: string;
+  /** a real Prometheus base URL for KEDA's prometheus scaler (default: each cluster's simulated Prometheus) */
+  prometheusUrl?: string;
   log?: (message: string) => void;
 }
 
@@ -169,6 +171,7 @@ export async function startSimulator(
       normalEvents: spec.normalEvents,
       log,
       apiServerCidr: spec.apiServerCidr,
+      prometheusUrl: options.prometheusUrl,
     });
     bootstrapCluster(sim, spec);
     if (options.latencyMs) sim.faults.latencyMs = options.latencyMs;
