@@ -129,9 +129,11 @@ describe('vllm-model-service template (apply to the simulator)', () => {
           : undefined;
       },
     );
+    // the reservation also held the GPUs of the replica a rollout surges (maxSurge 1), checked against the quota
+    // before anything was applied; the running charge is the ceiling
     expect(reservation).toMatchObject({
       gpuType: 'NVIDIA-L4',
-      gpus: workload.quotaCharge,
+      gpus: workload.quotaCharge + workload.gpusPerReplica,
       workload: {
         cluster: 'gpu-us-east',
         namespace: 'ml-chat',
@@ -162,7 +164,7 @@ describe('vllm-model-service template (apply to the simulator)', () => {
   });
 
   it('refuses a service beyond the quota without holding any GPUs', async () => {
-    // faq-bot holds 2 of the 6 L4s above; 3 replicas of 2 GPUs would need 6 more
+    // faq-bot holds 2 of the 6 L4s above; 3 replicas of 2 GPUs and the one a rollout surges would need 8 more
     const { status, log } = await runTask({
       ...values,
       name: 'faq-bot-large',
@@ -172,7 +174,7 @@ describe('vllm-model-service template (apply to the simulator)', () => {
     });
     expect(status).toBe('failed');
     expect(log).toMatch(
-      /GPU quota of group:default\/ml-chat for NVIDIA-L4 would be exceeded: used \d+ \+ reserved \d+ \+ requested 6 = \d+ > limit 6/,
+      /GPU quota of group:default\/ml-chat for NVIDIA-L4 would be exceeded: used \d+ \+ reserved \d+ \+ requested 8 = \d+ > limit 6/,
     );
     expect(await reservationsOf('component:default/faq-bot-large')).toEqual([]);
   });
