@@ -110,6 +110,7 @@ describe('KEDA and HPA on Prometheus series', () => {
               workload('wake', { load: { profile: 'constant', rps: 1 } }),
               workload('unreachable'),
               workload('unreachable-value'),
+              workload('no-fallback'),
               workload('chat-a', { load: { profile: 'constant', rps: 0.5 } }),
               workload('chat-b', { load: { profile: 'constant', rps: 0.5 } }),
             ],
@@ -241,6 +242,7 @@ describe('KEDA and HPA on Prometheus series', () => {
         { metricType: 'Value', metadata },
       ),
     );
+    create(scaledObject('no-fallback', {}, { metadata }));
     await sim.advance(40_000);
     // the HPA's first requests fail: no scaling yet
     expect(replicas('unreachable')).toBe(1);
@@ -266,6 +268,12 @@ describe('KEDA and HPA on Prometheus series', () => {
     expect(hpaCondition('unreachable-value', 'ScalingActive')?.status).toBe(
       'False',
     );
+    // an erroring trigger without a fallback: not Ready (scale_scaledobjects.go RequestScale)
+    expect(condition('no-fallback', 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'TriggerError',
+    });
+    expect(condition('unreachable', 'Ready')?.status).toBe('True');
   });
 
   it('scales two Deployments of one model apart when the query is scoped by service', async () => {

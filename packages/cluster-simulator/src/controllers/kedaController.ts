@@ -87,7 +87,7 @@ export class KedaController extends Controller {
       this.externalMetric(namespace, metricName, selector);
     const prom = prometheusScaler(
       (ns, q) => this.prometheusQuery(ns, q),
-      this.prometheusAddress ? a => this.prometheusAddress!(a) : undefined,
+      a => (this.prometheusAddress ?? isClusterPrometheus)(a),
     );
     this.registerScaler('prometheus', input => prom(input));
     // keda pkg/scalers/cpu_memory_scaler.go: the HPA reads cpu/memory from
@@ -380,7 +380,9 @@ export class KedaController extends Controller {
                 reason: 'ScaledObjectCheckFailed',
                 message: `ScaledObject doesn't have correct scaleTargetRef specification`,
               }
-            : decision?.ready ?? {
+            : decision?.ready
+            ? { type: 'Ready', ...decision.ready }
+            : {
                 type: 'Ready',
                 status: 'True',
                 reason: 'ScaledObjectReady',
