@@ -19,8 +19,12 @@ import {
 import { orgPlugin } from '@backstage/plugin-org';
 import { RequirePermission } from '@backstage/plugin-permission-react';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
-import { InferencePlatformPage } from '@inference-platform/plugin-inference';
+import {
+  ClusterPlatformSettingsField,
+  InferencePlatformPage,
+} from '@inference-platform/plugin-inference';
 import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
@@ -55,7 +59,12 @@ const routes = (
     >
       {entityPage}
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      {/* the platform settings of the chosen cluster, listed in the review step */}
+      <ScaffolderFieldExtensions>
+        <ClusterPlatformSettingsField />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route
       path="/catalog-import"
       element={

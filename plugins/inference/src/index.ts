@@ -11,7 +11,9 @@ export {
   EntityInferenceCostCard,
   EntityGpuCapacityCard,
   EntityGpuQuotaCard,
+  ClusterPlatformSettingsField,
 } from './plugin';
+export type { ClusterPlatformSettingsUiOptions } from './components/ClusterPlatformSettings';
 export { isInferenceAvailable, isInferenceClusterResource } from './conditions';
 export * from './api';
 export { rootRouteRef } from './routes';

@@ -6,7 +6,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { inferenceApiRef, InferenceClient } from './api';
+import {
+  ClusterPlatformSettings,
+  ClusterPlatformSettingsUiOptions,
+} from './components/ClusterPlatformSettings';
 import { rootRouteRef } from './routes';
 
 /**
@@ -100,6 +105,33 @@ export const EntityGpuQuotaCard = inferencePlugin.provide(
     name: 'EntityGpuQuotaCard',
     component: {
       lazy: () => import('./components/GpuQuotaCard').then(m => m.GpuQuotaCard),
+    },
+  }),
+);
+
+/**
+ * Scaffolder form field `ui:field: ClusterPlatformSettings`: shows the platform settings of the cluster chosen in the
+ * form (field `cluster`, or `ui:options.clusterField`) and holds their summary, which the review step lists.
+ * Register it inside `<ScaffolderFieldExtensions>` of the `ScaffolderPage` route.
+ *
+ * @public
+ */
+export const ClusterPlatformSettingsField = inferencePlugin.provide(
+  createScaffolderFieldExtension<string, ClusterPlatformSettingsUiOptions>({
+    name: 'ClusterPlatformSettings',
+    component: ClusterPlatformSettings,
+    schema: {
+      returnValue: { type: 'string' },
+      uiOptions: {
+        type: 'object',
+        properties: {
+          clusterField: {
+            type: 'string',
+            description:
+              'The form field holding the target cluster (default cluster)',
+          },
+        },
+      },
     },
   }),
 );

@@ -1,12 +1,15 @@
 // Answers of the inference backend shaped like the demo scenario's, for component tests and the dev app.
 import {
+  clusterPlatformSources,
   ClusterStatus,
   CostWindow,
   EntityInferenceSummary,
   HeadroomVerdict,
   InferenceWorkload,
+  describeClusterPlatform,
   PlatformOverview,
   QuotaStanding,
+  resolveClusterPlatform,
 } from '@inference-platform/plugin-inference-common';
 import { ClusterWithCapacity, InferenceApi } from '../api';
 import { FINDINGS } from './findings';
@@ -526,5 +529,37 @@ export function fixtureInferenceApi(): InferenceApi {
     }),
     getQuotaAudit: async () => [],
     getPlatformOverview: async () => platformOverview(),
+    getClusterPlatform: async cluster => clusterPlatform(cluster),
+  };
+}
+
+/** The demo's platform settings: a fleet-wide download rate, and a shared EFS cache on gpu-us-east. */
+export function clusterPlatform(cluster: string) {
+  const layers = [
+    {
+      at: 'inference.platform.defaults',
+      overrides: { downloadMiBps: 200 },
+    },
+    ...(cluster === 'gpu-us-east'
+      ? [
+          {
+            at: `inference.platform.clusters.${cluster}`,
+            overrides: {
+              modelCache: {
+                mode: 'shared' as const,
+                storageClassName: 'efs-sc',
+                accessMode: 'ReadWriteMany' as const,
+              },
+            },
+          },
+        ]
+      : []),
+  ];
+  const settings = resolveClusterPlatform(...layers.map(l => l.overrides));
+  return {
+    cluster,
+    settings,
+    summary: describeClusterPlatform(settings),
+    sources: clusterPlatformSources(...layers),
   };
 }

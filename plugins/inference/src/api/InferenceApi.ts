@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ClusterCapacity,
+  ClusterPlatformResponse,
   ClusterStatus,
   EntityInferenceSummary,
   InferenceHealthResponse,
@@ -139,6 +140,11 @@ export interface InferenceApi {
   }): Promise<QuotaRemoval>;
   getQuotaAudit(owner: string, gpuType: string): Promise<QuotaAuditEntry[]>;
   getPlatformOverview(): Promise<PlatformOverview>;
+  /**
+   * Platform settings of a tracked cluster as the templates use them, with a summary and where each setting comes
+   * from; rejects with 404 for a cluster the backend does not track.
+   */
+  getClusterPlatform(cluster: string): Promise<ClusterPlatformResponse>;
 }
 
 /**

@@ -44,6 +44,24 @@ describe('InferenceClient', () => {
     );
   });
 
+  it("asks for a cluster's platform settings by name, and rejects a cluster the backend does not track", async () => {
+    const { client, fetch } = clientAnswering(200, { cluster: 'gpu-us-east' });
+    await client.getClusterPlatform('gpu-us-east');
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE}/clusters/gpu-us-east/platform`,
+    );
+    const missing = clientAnswering(404, {
+      error: {
+        name: 'NotFoundError',
+        message: 'No tracked cluster is named x',
+      },
+      response: { statusCode: 404 },
+    });
+    await expect(missing.client.getClusterPlatform('x')).rejects.toThrow(
+      ResponseError,
+    );
+  });
+
   it('leaves out filters that are not set', async () => {
     const { client, fetch } = clientAnswering(200, { items: [] });
     await client.listWorkloads({ health: 'critical', owner: undefined });

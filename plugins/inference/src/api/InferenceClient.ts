@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterPlatformResponse,
   EntityInferenceSummary,
   InferenceHealthResponse,
   InferenceWorkload,
@@ -131,6 +132,10 @@ export class InferenceClient implements InferenceApi {
 
   async getPlatformOverview(): Promise<PlatformOverview> {
     return this.getJson('/platform');
+  }
+
+  async getClusterPlatform(cluster: string): Promise<ClusterPlatformResponse> {
+    return this.getJson(`/clusters/${encodeURIComponent(cluster)}/platform`);
   }
 
   private async fetch(path: string, init?: RequestInit): Promise<Response> {

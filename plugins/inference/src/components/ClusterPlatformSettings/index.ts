@@ -1,0 +1,2 @@
+export { ClusterPlatformSettings } from './ClusterPlatformSettings';
+export type { ClusterPlatformSettingsUiOptions } from './ClusterPlatformSettings';
