@@ -117,11 +117,11 @@ export function normalizeWithoutBehavior(opts: {
   kept.push({ at: opts.now, replicas: opts.desired });
   const ableToScale = stabilized !== opts.desired ? DOWN_STABILIZED : READY;
   // convertDesiredReplicasWithRules: scaleUpLimitFactor 2, scaleUpLimitMinimum 4
-  const scaleUpLimit = Math.max(2 * opts.current, 4);
+  const upLimit = Math.max(2 * opts.current, 4);
   let maxAllowed: number;
   let overMax: { reason: string; message: string };
-  if (opts.max > scaleUpLimit) {
-    maxAllowed = scaleUpLimit;
+  if (opts.max > upLimit) {
+    maxAllowed = upLimit;
     overMax = {
       reason: 'ScaleUpLimit',
       message:
@@ -247,12 +247,9 @@ export function normalizeWithBehavior(opts: {
   const keepFrom = Math.min(upCutoff, downCutoff);
   const recommendations = opts.recommendations.filter(r => r.at > keepFrom);
   recommendations.push({ at: opts.now, replicas: opts.desired });
-  const ableToScale =
-    stabilized === opts.desired
-      ? READY
-      : opts.desired > stabilized
-      ? UP_STABILIZED
-      : DOWN_STABILIZED;
+  let ableToScale = READY;
+  if (stabilized !== opts.desired)
+    ableToScale = opts.desired > stabilized ? UP_STABILIZED : DOWN_STABILIZED;
   // convertDesiredReplicasWithBehaviorRate
   let replicas = stabilized;
   let why = WITHIN_RANGE;

@@ -45,6 +45,27 @@ const SCALED_OBJECTS = resourceById('keda.sh/scaledobjects');
 const HPAS = resourceById('autoscaling/horizontalpodautoscalers');
 type Obj = Record<string, any>;
 
+/** The Ready condition: the target exists, and the poll found no trigger errors. */
+function readyCondition(
+  targetFound: boolean,
+  polled: { status: string; reason: string; message: string } | undefined,
+): { type: string; status: string; reason: string; message: string } {
+  if (!targetFound)
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'ScaledObjectCheckFailed',
+      message: `ScaledObject doesn't have correct scaleTargetRef specification`,
+    };
+  if (polled) return { type: 'Ready', ...polled };
+  return {
+    type: 'Ready',
+    status: 'True',
+    reason: 'ScaledObjectReady',
+    message: 'ScaledObject is defined correctly and is ready for scaling',
+  };
+}
+
 /** The KEDA version whose behaviour the simulator follows. */
 export const KEDA_VERSION = '2.16.1';
 
@@ -373,22 +394,7 @@ export class KedaController extends Controller {
         let conditions = prev.conditions as Obj[] | undefined;
         conditions = setCondition(
           conditions,
-          !scaleTarget
-            ? {
-                type: 'Ready',
-                status: 'False',
-                reason: 'ScaledObjectCheckFailed',
-                message: `ScaledObject doesn't have correct scaleTargetRef specification`,
-              }
-            : decision?.ready
-            ? { type: 'Ready', ...decision.ready }
-            : {
-                type: 'Ready',
-                status: 'True',
-                reason: 'ScaledObjectReady',
-                message:
-                  'ScaledObject is defined correctly and is ready for scaling',
-              },
+          readyCondition(!!scaleTarget, decision?.ready),
           iso,
         );
         if (decision)

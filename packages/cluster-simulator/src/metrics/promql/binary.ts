@@ -90,17 +90,25 @@ export function vectorScalarBinop(
   return out;
 }
 
-/** The matching signature of a sample (labels used for matching). */
-function signature(labels: LabelSet, m: VectorMatching | undefined): string {
+/** The labels a sample is matched on (`on` labels, or all but `ignoring` ones and the name). */
+function matchLabels(
+  labels: LabelSet,
+  m: VectorMatching | undefined,
+): LabelSet {
   if (m?.on) {
     const picked: LabelSet = {};
     for (const l of m.labels) if (l in labels) picked[l] = labels[l];
-    return labelsKey(picked);
+    return picked;
   }
   const ignored = new Set(['__name__', ...(m?.labels ?? [])]);
   const rest: LabelSet = {};
   for (const [k, v] of Object.entries(labels)) if (!ignored.has(k)) rest[k] = v;
-  return labelsKey(rest);
+  return rest;
+}
+
+/** The matching signature of a sample. */
+function signature(labels: LabelSet, m: VectorMatching | undefined): string {
+  return labelsKey(matchLabels(labels, m));
 }
 
 /** `and`, `or`, `unless` (engine.go VectorAnd / VectorOr / VectorUnless). */
@@ -163,9 +171,8 @@ export function vectorBinop(
     const sig = signature(s.labels, m);
     if (oneSide.has(sig))
       throw new PromqlExecutionError(
-        `found duplicate series for the match group ${sig.replace(
-          /\u0000/g,
-          '=',
+        `found duplicate series for the match group ${labelsText(
+          matchLabels(s.labels, m),
         )} on the ${
           swap ? 'left' : 'right'
         } hand-side of the operation: [${labelsText(

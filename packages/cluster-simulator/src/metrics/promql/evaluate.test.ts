@@ -20,9 +20,10 @@ function storeWith(
 function vec(v: PromValue): InstantSample[] {
   if (v.kind !== 'vector') throw new Error(`not a vector: ${v.kind}`);
   const key = (x: InstantSample) => JSON.stringify(x.labels);
-  return [...v.samples].sort((a, b) =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
-  );
+  return [...v.samples].sort((a, b) => {
+    if (key(a) === key(b)) return 0;
+    return key(a) < key(b) ? -1 : 1;
+  });
 }
 
 const gauges = storeWith([

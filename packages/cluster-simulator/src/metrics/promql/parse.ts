@@ -278,7 +278,7 @@ class Builder {
       matching = {
         on: ck.some(c => c.name === 'On'),
         labels: this.groupingLabels(clause, 0),
-        card: left ? 'many-to-one' : right ? 'one-to-many' : 'one-to-one',
+        card: cardinality(left, right),
         include: left || right ? this.groupingLabels(clause, 1) : [],
       };
     }
@@ -291,6 +291,11 @@ class Builder {
       matching,
     };
   }
+}
+
+function cardinality(left: boolean, right: boolean): VectorMatching['card'] {
+  if (left) return 'many-to-one';
+  return right ? 'one-to-many' : 'one-to-one';
 }
 
 /** True when a matcher accepts the empty string (a missing label). */

@@ -37,8 +37,7 @@ export function parseTextFormat(text: string): ScrapedSample[] {
       if (close < 0) continue;
       const body = rest.slice(1, close);
       const re = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(body)) !== null) labels[m[1]] = unescape(m[2]);
+      for (const m of body.matchAll(re)) labels[m[1]] = unescape(m[2]);
       rest = rest.slice(close + 1);
     }
     rest = rest.trim();
