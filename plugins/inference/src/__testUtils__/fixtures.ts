@@ -529,21 +529,21 @@ export function fixtureInferenceApi(): InferenceApi {
     }),
     getQuotaAudit: async () => [],
     getPlatformOverview: async () => platformOverview(),
-    getClusterPlatform: async cluster => clusterPlatform(cluster),
+    getClusterPlatform: async name => clusterPlatform(name),
   };
 }
 
 /** The demo's platform settings: a fleet-wide download rate, and a shared EFS cache on gpu-us-east. */
-export function clusterPlatform(cluster: string) {
+export function clusterPlatform(name: string) {
   const layers = [
     {
       at: 'inference.platform.defaults',
       overrides: { downloadMiBps: 200 },
     },
-    ...(cluster === 'gpu-us-east'
+    ...(name === 'gpu-us-east'
       ? [
           {
-            at: `inference.platform.clusters.${cluster}`,
+            at: `inference.platform.clusters.${name}`,
             overrides: {
               modelCache: {
                 mode: 'shared' as const,
@@ -557,7 +557,7 @@ export function clusterPlatform(cluster: string) {
   ];
   const settings = resolveClusterPlatform(...layers.map(l => l.overrides));
   return {
-    cluster,
+    cluster: name,
     settings,
     summary: describeClusterPlatform(settings),
     sources: clusterPlatformSources(...layers),

@@ -57,9 +57,10 @@ describe('InferenceClient', () => {
       },
       response: { statusCode: 404 },
     });
-    await expect(missing.client.getClusterPlatform('x')).rejects.toThrow(
-      ResponseError,
-    );
+    await expect(missing.client.getClusterPlatform('x')).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+    });
   });
 
   it('leaves out filters that are not set', async () => {

@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
-import { clusterPlatform, fakeInferenceApi } from '../../__testUtils__';
+import { fakeInferenceApi } from '../../__testUtils__';
 import { InferenceApi, inferenceApiRef } from '../../api';
 import { ClusterPlatformSettings } from './ClusterPlatformSettings';
 

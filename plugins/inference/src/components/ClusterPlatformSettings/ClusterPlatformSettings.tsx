@@ -20,10 +20,10 @@ import { platformRows, platformSummaryLine } from './platformRows';
  *
  * @public
  */
-export interface ClusterPlatformSettingsUiOptions {
+export type ClusterPlatformSettingsUiOptions = {
   /** The form field holding the target cluster (default `cluster`). */
   clusterField?: string;
-}
+};
 
 /**
  * The platform settings of the cluster chosen elsewhere in the form (Prometheus, namespaces, model cache, download
