@@ -88,12 +88,16 @@ export function createClusterSettingsAction(options: {
           'nodeRequirements',
           gpuNodeRequirements(gpu) as unknown as Record<string, unknown>[],
         );
+        // a `+me` profile is advertised under its base profile's resource: one quota line each, at the most a GPU holds
+        const perResource = new Map<string, number>();
+        for (const p of gpu.migProfiles)
+          perResource.set(
+            p.resourceName,
+            Math.max(perResource.get(p.resourceName) ?? 0, p.maxInstances),
+          );
         ctx.output(
           'migQuota',
-          gpu.migProfiles.map(p => ({
-            resource: p.resourceName,
-            perGpu: p.maxInstances,
-          })),
+          [...perResource].map(([resource, perGpu]) => ({ resource, perGpu })),
         );
       }
       const summary = lines.join('\n');
