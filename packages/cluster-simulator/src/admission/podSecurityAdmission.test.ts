@@ -230,7 +230,7 @@ describe('Pod Security admission', () => {
         e.reason === 'FailedCreate',
     );
     expect(failed).toMatchObject({ type: 'Warning' });
-    expect(failed.message).toMatch(
+    expect(failed?.message).toMatch(
       new RegExp(
         `^Error creating: pods "${rs.metadata.name}-[a-z0-9]{5}" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false`,
       ),
