@@ -240,20 +240,21 @@ describe('vllm-model-service template (dry run)', () => {
     const cache = deployment.spec.template.spec.volumes.find(
       (v: any) => v.name === 'model-cache',
     );
-    if ((overrides.cluster ?? base.cluster) === 'gpu-us-east') {
-      const [claim] = docs(run.files, 'kubernetes/pvc.yaml');
-      expect(claim.spec).toMatchObject({
-        accessModes: ['ReadWriteMany'],
-        storageClassName: 'efs-sc',
-      });
-      expect(cache.persistentVolumeClaim.claimName).toBe(claim.metadata.name);
-    } else {
-      expect(docs(run.files, 'kubernetes/pvc.yaml')).toEqual([]);
-      expect(cache.ephemeral.volumeClaimTemplate.spec).toMatchObject({
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: 'gp2',
-      });
-    }
+    const shared = (overrides.cluster ?? base.cluster) === 'gpu-us-east';
+    const classOf = (spec: any) => ({
+      accessModes: spec?.accessModes,
+      storageClassName: spec?.storageClassName,
+    });
+    const efs = { accessModes: ['ReadWriteMany'], storageClassName: 'efs-sc' };
+    const gp2 = { accessModes: ['ReadWriteOnce'], storageClassName: 'gp2' };
+    expect(
+      docs(run.files, 'kubernetes/pvc.yaml').map((c: any) => classOf(c.spec)),
+    ).toEqual(shared ? [efs] : []);
+    expect(
+      shared
+        ? cache.persistentVolumeClaim?.claimName
+        : classOf(cache.ephemeral?.volumeClaimTemplate.spec),
+    ).toEqual(shared ? `${base.name}-model-cache` : gp2);
 
     const [entity] = docs(run.files, 'catalog-info.yaml');
     expect(entity.metadata.annotations['backstage.io/kubernetes-id']).toBe(

@@ -135,13 +135,13 @@ export function scalerMetric(
     value: count.concurrency,
     target: Number(
       m.concurrency?.targetValue ??
-        spec(httpso).targetPendingRequests ??
+        specOf(httpso).targetPendingRequests ??
         DEFAULT_TARGET_VALUE,
     ),
   };
 }
 
-function spec(o: Obj): Obj {
+function specOf(o: Obj): Obj {
   return o.spec ?? {};
 }
 

@@ -167,12 +167,13 @@ export class HttpInterceptor {
     if (hasReady()) return Promise.resolve(true);
     return new Promise(resolve => {
       let timer: TimerHandle | undefined = undefined;
+      let unsubscribe: () => void = () => undefined;
       const done = (ok: boolean) => {
         unsubscribe();
         this.cluster.clock.clearTimer(timer);
         resolve(ok);
       };
-      const unsubscribe = this.cluster.store.subscribeType(PODS, e => {
+      unsubscribe = this.cluster.store.subscribeType(PODS, e => {
         if (e.object.namespace === namespace && hasReady()) done(true);
       });
       timer = this.cluster.clock.setTimer(waitMs, () => done(hasReady()));

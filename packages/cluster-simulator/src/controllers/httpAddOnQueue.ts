@@ -25,6 +25,13 @@ interface Entry {
   buckets: Map<number, number>;
 }
 
+const UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+};
+
 /** Parses a Go duration such as `1m`, `30s`, `1m30s`, `500ms` into milliseconds. */
 export function parseGoDuration(
   d: string | undefined,
@@ -36,15 +43,7 @@ export function parseGoDuration(
   let matched = '';
   for (let m = re.exec(d); m; m = re.exec(d)) {
     const n = Number(m[1]);
-    total +=
-      n *
-      (m[2] === 'h'
-        ? 3_600_000
-        : m[2] === 'm'
-        ? 60_000
-        : m[2] === 's'
-        ? 1000
-        : 1);
+    total += n * UNIT_MS[m[2]];
     matched += m[0];
   }
   return matched === d && total > 0 ? total : fallbackMs;

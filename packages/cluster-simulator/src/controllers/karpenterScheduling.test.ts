@@ -27,10 +27,10 @@ const choose = (p: Obj, pods: Obj[], remaining = {}) =>
     pods,
     requests: {
       'nvidia.com/gpu': pods.reduce(
-        (n, p) =>
+        (n, pod) =>
           n +
           Number(
-            p.spec.containers[0].resources?.limits?.['nvidia.com/gpu'] ?? 0,
+            pod.spec.containers[0].resources?.limits?.['nvidia.com/gpu'] ?? 0,
           ),
         0,
       ),

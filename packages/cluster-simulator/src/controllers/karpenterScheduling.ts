@@ -313,12 +313,10 @@ export function compatibleOfferings(
       }
     }
   }
-  if (out.length === 0)
-    return !sawCompatible
-      ? 'incompatible'
-      : !sawFitting
-      ? 'resources'
-      : 'limits';
+  if (out.length === 0) {
+    if (!sawCompatible) return 'incompatible';
+    return sawFitting ? 'limits' : 'resources';
+  }
   const spot = out.some(o => o.capacityType === 'spot');
   return out
     .filter(o => !spot || o.capacityType === 'spot')

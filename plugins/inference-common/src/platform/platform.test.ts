@@ -111,8 +111,8 @@ describe('gpuNodeRequirements', () => {
         r.operator === 'Gt',
     )!;
     // p4d reports 40960 MiB per GPU, p4de 81920 (AWS instance types)
-    expect(40960 > Number(gt.values![0])).toBe(false);
-    expect(81920 > Number(gt.values![0])).toBe(true);
+    expect(Number(gt.values![0])).toBeGreaterThanOrEqual(40960);
+    expect(Number(gt.values![0])).toBeLessThan(81920);
     expect(reqs).toContainEqual({
       key: 'karpenter.k8s.aws/instance-family',
       operator: 'In',
@@ -128,7 +128,7 @@ describe('gpuNodeRequirements', () => {
   it('and the A100 40 GB pool off p4de', () => {
     const reqs = gpuNodeRequirements(findGpu('NVIDIA-A100-SXM4-40GB')!);
     const lt = reqs.find(r => r.operator === 'Lt')!;
-    expect(81920 < Number(lt.values![0])).toBe(false);
-    expect(40960 < Number(lt.values![0])).toBe(true);
+    expect(Number(lt.values![0])).toBeLessThanOrEqual(81920);
+    expect(Number(lt.values![0])).toBeGreaterThan(40960);
   });
 });
