@@ -30,56 +30,100 @@ export interface Config {
      */
     platform?: {
       /** @visibility backend */
-      defaults?: ClusterPlatformConfig;
+      defaults?: {
+        /** Prometheus base URL as KEDA reaches it in the cluster (default http://prometheus-operated.monitoring.svc:9090). @visibility backend */
+        prometheusUrl?: string;
+        /** Namespace Prometheus scrapes from (default monitoring). @visibility backend */
+        monitoringNamespace?: string;
+        /** @visibility backend */
+        ingress?: {
+          /** Namespace of the ingress controller (default ingress-nginx). @visibility backend */
+          namespace?: string;
+          /** IngressClass (default nginx). @visibility backend */
+          className?: string;
+          /** Host names are <name>.<namespace>.<domain>. @visibility backend */
+          domain?: string;
+        };
+        /** KEDA HTTP add-on (scale to zero). @visibility backend */
+        httpAddOn?: {
+          /** default keda @visibility backend */
+          namespace?: string;
+          /** default keda-add-ons-http-interceptor-proxy @visibility backend */
+          interceptorService?: string;
+          /** default 8080 @visibility backend */
+          interceptorPort?: number;
+        };
+        /** CIDRs the API server's proxy connections to pods come from (the platform scrapes metrics through pods/proxy). @visibility backend */
+        apiServerCidrs?: string[];
+        /** @visibility backend */
+        modelCache?: {
+          /** shared (one ReadWriteMany volume), per-replica (a volume per pod) or node-local (emptyDir). @visibility backend */
+          mode?: 'shared' | 'per-replica' | 'node-local';
+          /** @visibility backend */
+          storageClassName?: string;
+          /** @visibility backend */
+          accessMode?: 'ReadWriteMany' | 'ReadWriteOnce' | 'ReadWriteOncePod';
+        };
+        /** Model download rate, MiB/s. @visibility backend */
+        downloadMiBps?: number;
+        /** Cache-to-GPU load rate, MiB/s. @visibility backend */
+        loadMiBps?: number;
+        /** Engine start after loading (profiling, compile, CUDA graphs), seconds. @visibility backend */
+        engineInitSeconds?: number;
+        /** A new GPU node's launch to Ready, seconds. @visibility backend */
+        nodeLaunchSeconds?: number;
+        /** Pod Security level of team namespaces. @visibility backend */
+        podSecurity?: 'privileged' | 'baseline' | 'restricted';
+      };
       /** @visibility backend */
-      clusters?: { [cluster: string]: ClusterPlatformConfig };
+      clusters?: {
+        /** Settings of one cluster, same fields as defaults. @visibility backend */
+        [cluster: string]: {
+          /** Prometheus base URL as KEDA reaches it in the cluster (default http://prometheus-operated.monitoring.svc:9090). @visibility backend */
+          prometheusUrl?: string;
+          /** Namespace Prometheus scrapes from (default monitoring). @visibility backend */
+          monitoringNamespace?: string;
+          /** @visibility backend */
+          ingress?: {
+            /** Namespace of the ingress controller (default ingress-nginx). @visibility backend */
+            namespace?: string;
+            /** IngressClass (default nginx). @visibility backend */
+            className?: string;
+            /** Host names are <name>.<namespace>.<domain>. @visibility backend */
+            domain?: string;
+          };
+          /** KEDA HTTP add-on (scale to zero). @visibility backend */
+          httpAddOn?: {
+            /** default keda @visibility backend */
+            namespace?: string;
+            /** default keda-add-ons-http-interceptor-proxy @visibility backend */
+            interceptorService?: string;
+            /** default 8080 @visibility backend */
+            interceptorPort?: number;
+          };
+          /** CIDRs the API server's proxy connections to pods come from (the platform scrapes metrics through pods/proxy). @visibility backend */
+          apiServerCidrs?: string[];
+          /** @visibility backend */
+          modelCache?: {
+            /** shared (one ReadWriteMany volume), per-replica (a volume per pod) or node-local (emptyDir). @visibility backend */
+            mode?: 'shared' | 'per-replica' | 'node-local';
+            /** @visibility backend */
+            storageClassName?: string;
+            /** @visibility backend */
+            accessMode?: 'ReadWriteMany' | 'ReadWriteOnce' | 'ReadWriteOncePod';
+          };
+          /** Model download rate, MiB/s. @visibility backend */
+          downloadMiBps?: number;
+          /** Cache-to-GPU load rate, MiB/s. @visibility backend */
+          loadMiBps?: number;
+          /** Engine start after loading (profiling, compile, CUDA graphs), seconds. @visibility backend */
+          engineInitSeconds?: number;
+          /** A new GPU node's launch to Ready, seconds. @visibility backend */
+          nodeLaunchSeconds?: number;
+          /** Pod Security level of team namespaces. @visibility backend */
+          podSecurity?: 'privileged' | 'baseline' | 'restricted';
+        };
+      };
     };
   };
-}
-
-/** Platform settings of one cluster (see inference.platform). */
-interface ClusterPlatformConfig {
-  /** Prometheus base URL as KEDA reaches it in the cluster (default http://prometheus-operated.monitoring.svc:9090). @visibility backend */
-  prometheusUrl?: string;
-  /** Namespace Prometheus scrapes from (default monitoring). @visibility backend */
-  monitoringNamespace?: string;
-  /** @visibility backend */
-  ingress?: {
-    /** Namespace of the ingress controller (default ingress-nginx). @visibility backend */
-    namespace?: string;
-    /** IngressClass (default nginx). @visibility backend */
-    className?: string;
-    /** Host names are <name>.<namespace>.<domain>. @visibility backend */
-    domain?: string;
-  };
-  /** KEDA HTTP add-on (scale to zero). @visibility backend */
-  httpAddOn?: {
-    /** default keda @visibility backend */
-    namespace?: string;
-    /** default keda-add-ons-http-interceptor-proxy @visibility backend */
-    interceptorService?: string;
-    /** default 8080 @visibility backend */
-    interceptorPort?: number;
-  };
-  /** CIDRs the API server's proxy connections to pods come from (the platform scrapes metrics through pods/proxy). @visibility backend */
-  apiServerCidrs?: string[];
-  /** @visibility backend */
-  modelCache?: {
-    /** shared (one ReadWriteMany volume), per-replica (a volume per pod) or node-local (emptyDir). @visibility backend */
-    mode?: 'shared' | 'per-replica' | 'node-local';
-    /** @visibility backend */
-    storageClassName?: string;
-    /** @visibility backend */
-    accessMode?: 'ReadWriteMany' | 'ReadWriteOnce' | 'ReadWriteOncePod';
-  };
-  /** Model download rate, MiB/s. @visibility backend */
-  downloadMiBps?: number;
-  /** Cache-to-GPU load rate, MiB/s. @visibility backend */
-  loadMiBps?: number;
-  /** Engine start after loading (profiling, compile, CUDA graphs), seconds. @visibility backend */
-  engineInitSeconds?: number;
-  /** A new GPU node's launch to Ready, seconds. @visibility backend */
-  nodeLaunchSeconds?: number;
-  /** Pod Security level of team namespaces. @visibility backend */
-  podSecurity?: 'privileged' | 'baseline' | 'restricted';
 }
