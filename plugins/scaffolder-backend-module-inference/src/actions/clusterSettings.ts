@@ -84,6 +84,10 @@ export function createClusterSettingsAction(options: {
       if (ctx.input.gpuType) {
         const gpu = findGpu(ctx.input.gpuType);
         if (!gpu) throw new InputError(`Unknown GPU type ${ctx.input.gpuType}`);
+        if (!gpu.karpenterGpuName)
+          throw new InputError(
+            `${gpu.name} has no Karpenter GPU name in the GPU catalog, so no node pool can be sized for it`,
+          );
         ctx.output(
           'nodeRequirements',
           gpuNodeRequirements(gpu) as unknown as Record<string, unknown>[],

@@ -13,7 +13,10 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { IMAGE_CATALOG } from '@inference-platform/plugin-inference-common';
+import {
+  IMAGE_CATALOG,
+  resolveClusterPlatform,
+} from '@inference-platform/plugin-inference-common';
 import {
   ClusterConnection,
   InferenceService,
@@ -28,6 +31,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yaml from 'yaml';
 import { FLEET, fakeInference } from '../__testUtils__/fakeInference';
+import { createClusterSettingsAction } from '../actions/clusterSettings';
 import { createEntityRegisterAction } from '../actions/entityRegister';
 import { createImageResolveAction } from '../actions/imageResolve';
 import { ImageSettings } from '../images/imageConfig';
@@ -544,6 +548,25 @@ function buildCases(): Record<string, Case> {
         timeoutSeconds: fc.constantFrom(10),
       },
     },
+    'inference:cluster:settings': {
+      // as the module builds it: a cluster without overrides takes the defaults
+      action: createClusterSettingsAction({
+        settingsOf: cluster =>
+          resolveClusterPlatform(
+            cluster === clusterNames[0] ? { downloadMiBps: 50 } : {},
+          ),
+      }),
+      hints: {
+        cluster: fc.constantFrom(...clusterNames, 'gpu-nowhere'),
+        weightsGiBPerGpu: fc.constantFrom(0, 15, 131, 1e12),
+        tensorParallelSize: fc.constantFrom(1, 4, 8, 1024),
+        gpuType: fc.constantFrom(
+          ...gpuTypes,
+          `${H100}-MIG-1g.10gb`,
+          'NVIDIA-B200',
+        ),
+      },
+    },
     'inference:entity:register': {
       action: createEntityRegisterAction({
         catalog: {
@@ -572,6 +595,7 @@ const CASE_IDS = [
   'inference:quota:release',
   'inference:manifests:validate',
   'inference:manifests:apply',
+  'inference:cluster:settings',
   'inference:entity:register',
 ];
 
