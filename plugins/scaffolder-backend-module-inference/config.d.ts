@@ -12,7 +12,7 @@ export interface Config {
       registries?: Array<{
         /** Registry host of the image references, e.g. docker.io. @visibility backend */
         host: string;
-        /** Host of a mirror serving the same repositories. @visibility backend */
+        /** Mirror serving the same repositories: host[:port], https://host[:port], or http://host[:port] for plain HTTP (empty: none). @visibility backend */
         mirror?: string;
         /** Plain HTTP. @visibility backend */
         insecure?: boolean;

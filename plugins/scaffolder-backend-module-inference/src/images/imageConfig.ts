@@ -49,8 +49,7 @@ export function readImageSettings(root: Config): ImageSettings {
     resolveLive: config?.getOptionalBoolean('resolveLive') ?? false,
     registries: (config?.getOptionalConfigArray('registries') ?? []).map(r => ({
       host: r.getString('host'),
-      mirror: r.getOptionalString('mirror'),
-      insecure: r.getOptionalBoolean('insecure'),
+      ...readMirror(r),
       username: r.getOptionalString('username'),
       password: r.getOptionalString('password'),
       tokenHosts: r.getOptionalStringArray('tokenHosts'),
@@ -61,4 +60,25 @@ export function readImageSettings(root: Config): ImageSettings {
     allowForwardCompatibility:
       config?.getOptionalBoolean('allowForwardCompatibility') ?? false,
   };
+}
+
+/**
+ * A registry's `mirror` and `insecure`. The mirror is `host[:port]` or a URL whose scheme says how to reach it
+ * (`http://` is plain HTTP), so a single environment variable can set both; an empty mirror (an unset
+ * `${VAR:-}`) means the registry itself.
+ */
+function readMirror(registry: Config): { mirror?: string; insecure?: boolean } {
+  const raw = registry.getOptionalString('mirror')?.trim();
+  const insecure = registry.getOptionalBoolean('insecure');
+  if (!raw) return { insecure };
+  const scheme = /^(https?):\/\/([^/]+)\/?$/.exec(raw);
+  if (scheme) {
+    return { mirror: scheme[2], insecure: insecure ?? scheme[1] === 'http' };
+  }
+  if (raw.includes('/')) {
+    throw new Error(
+      `inference.images.registries[].mirror '${raw}' must be host[:port] or http(s)://host[:port]`,
+    );
+  }
+  return { mirror: raw, insecure };
 }
