@@ -10,6 +10,7 @@ import {
   readTenancyTeams,
 } from '@inference-platform/plugin-inference-node';
 import { DatabaseInferenceStore } from './database/DatabaseInferenceStore';
+import { guardStore, StoreAvailability } from './database/StoreAvailability';
 import { DirectScrapeSource } from './metrics/DirectScrapeSource';
 import { MetricsCache } from './metrics/MetricsCache';
 import { MetricsSource } from './metrics/MetricsSource';
@@ -63,10 +64,18 @@ export const inferencePlugin = createBackendPlugin({
         const tenancyTeams = readTenancyTeams(config);
         const platforms = readClusterPlatforms(config);
 
-        const store = await DatabaseInferenceStore.create({
+        const databaseStore = await DatabaseInferenceStore.create({
           database: deps.database,
+          logger,
         });
-        await seedQuotas(store, options.quotas, logger);
+        await seedQuotas(databaseStore, options.quotas, logger);
+        // from here on every store operation notices and waits out a database outage the same way (503, one log line)
+        const availability = StoreAvailability.create({
+          logger,
+          ping: () => databaseStore.ping(),
+        });
+        deps.lifecycle.addShutdownHook(() => availability.stop());
+        const store = guardStore(databaseStore, availability);
         deps.permissionsRegistry.addPermissions(inferencePermissions);
 
         const tracker = new InferenceTracker(clusters, logger, {
@@ -126,7 +135,7 @@ export const inferencePlugin = createBackendPlugin({
           frequency: { seconds: 10 },
           timeout: { seconds: 30 },
           scope: 'global',
-          fn: async () => {
+          fn: availability.task(async () => {
             const settled = await settleReservations({
               store,
               tracker,
@@ -140,21 +149,21 @@ export const inferencePlugin = createBackendPlugin({
             });
             if (settled.confirmed || settled.expired || reconciled.released)
               summaries.ledgerChanged();
-          },
+          }),
         });
         await scheduler.scheduleTask({
           id: 'inference-usage-retention',
           frequency: { hours: 1 },
           timeout: { minutes: 10 },
           scope: 'global',
-          fn: async () => {
+          fn: availability.task(async () => {
             await store.usage.applyRetention({
               now: new Date(),
               sampleRetentionDays: options.retention.sampleDays,
               dailyRetentionDays: options.retention.dailyDays,
               metricsRetentionHours: options.retention.metricsHours,
             });
-          },
+          }),
         });
 
         if (options.sampler.enabled) {
@@ -195,10 +204,10 @@ export const inferencePlugin = createBackendPlugin({
             timeout: { seconds: Math.max(30, options.sampler.intervalSeconds) },
             initialDelay: { seconds: 5 },
             scope: 'global',
-            fn: async () => {
+            fn: availability.task(async () => {
               await sampler.run();
               summaries.usageChanged();
-            },
+            }),
           });
         }
         // every instance reads the metrics the sampler wrote, wherever it ran
@@ -207,10 +216,10 @@ export const inferencePlugin = createBackendPlugin({
           frequency: { seconds: Math.min(30, options.sampler.intervalSeconds) },
           timeout: { seconds: 30 },
           scope: 'local',
-          fn: async () => {
+          fn: availability.task(async () => {
             await metrics.refresh();
             summaries.usageChanged();
-          },
+          }),
         });
 
         deps.httpRouter.use(
@@ -223,6 +232,7 @@ export const inferencePlugin = createBackendPlugin({
               servicePrincipals: options.servicePrincipals,
             }),
             store,
+            availability,
             tracker,
             summaries,
             options,

@@ -1,8 +1,10 @@
 import {
   DatabaseService,
+  LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { routeKnexWarnings } from './connectionLoss';
 import { DatabaseQuotaStore } from './DatabaseQuotaStore';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { InferenceStore } from './InferenceStore';
@@ -32,12 +34,17 @@ async function tuneSqlite(client: Knex): Promise<void> {
  * @public
  */
 export class DatabaseInferenceStore implements InferenceStore {
-  /** Connects through the Backstage database service and applies migrations unless they are skipped. */
+  /**
+   * Connects through the Backstage database service and applies migrations unless they are skipped. With a logger,
+   * knex's own warnings go to it instead of stdout (see routeKnexWarnings).
+   */
   static async create(options: {
     database: DatabaseService;
+    logger?: LoggerService;
     skipMigrations?: boolean;
   }): Promise<DatabaseInferenceStore> {
     const client = await options.database.getClient();
+    if (options.logger) routeKnexWarnings(client, options.logger);
     const skip =
       options.skipMigrations ?? options.database.migrations?.skip ?? false;
     if (!skip) {

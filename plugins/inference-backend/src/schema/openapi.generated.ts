@@ -233,6 +233,25 @@ export const spec = {
           },
         },
       },
+      StoreUnavailable: {
+        description:
+          'The inference store (database) is unreachable. One rule for every route that reads or writes the store: it answers this 503, a ServiceUnavailableError whose message says since when ("The inference store (database) is unreachable since <time>; retrying"), never a cached answer, until the backend reaches the database again; Retry-After says in how many seconds to try again. A write answered 503 was not made. /health says degraded meanwhile; /clusters and /clusters/{cluster}/platform, which read no store, answer as usual.',
+        headers: {
+          'Retry-After': {
+            schema: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+        },
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
       Page: {
         description:
           'One page: `items`, `totalCount` (items of every page) and `nextCursor` (absent on the last page; pass it as `cursor` for the next one)',
@@ -251,7 +270,7 @@ export const spec = {
       get: {
         operationId: 'GetHealth',
         description:
-          'State of the backend and its store: status and whether the database is reachable; the database engine and latest migration only to admins (holders of inference.quota.update).',
+          'State of the backend and its store: status and whether the database is reachable (503 with status degraded while it is not); the database engine and latest migration only to admins (holders of inference.quota.update).',
         responses: {
           '200': {
             $ref: '#/components/responses/Json',
@@ -298,6 +317,9 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -346,6 +368,9 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -424,6 +449,9 @@ export const spec = {
           '401': {
             $ref: '#/components/responses/Error',
           },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
+          },
         },
       },
     },
@@ -465,6 +493,9 @@ export const spec = {
           },
           '429': {
             $ref: '#/components/responses/TooManyRequests',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -519,6 +550,9 @@ export const spec = {
           '429': {
             $ref: '#/components/responses/TooManyRequests',
           },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
+          },
         },
       },
     },
@@ -549,6 +583,9 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -590,6 +627,9 @@ export const spec = {
           '401': {
             $ref: '#/components/responses/Error',
           },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
+          },
         },
       },
       post: {
@@ -628,6 +668,9 @@ export const spec = {
           '429': {
             $ref: '#/components/responses/TooManyRequests',
           },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
+          },
         },
       },
     },
@@ -656,6 +699,9 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -691,6 +737,9 @@ export const spec = {
           },
           '429': {
             $ref: '#/components/responses/TooManyRequests',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },
@@ -742,6 +791,9 @@ export const spec = {
           '401': {
             $ref: '#/components/responses/Error',
           },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
+          },
         },
       },
     },
@@ -756,6 +808,9 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Error',
+          },
+          '503': {
+            $ref: '#/components/responses/StoreUnavailable',
           },
         },
       },

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { InferenceStore } from '../database/InferenceStore';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 
@@ -47,6 +48,8 @@ export async function settleReservations(args: {
         `Reservation ${reservation.id} (${reservation.gpuCount} x ${reservation.gpuType} for ${reservation.ownerRef}) confirmed by ${target.cluster}/${target.namespace}/${target.name}`,
       );
     } catch (error) {
+      // the store is gone: the rest of the run would fail the same way (the outage is logged once, elsewhere)
+      if (error instanceof ServiceUnavailableError) throw error;
       // released or expired meanwhile by another instance: nothing to do
       args.logger.debug(
         `Reservation ${reservation.id} not confirmed: ${error}`,
@@ -139,6 +142,7 @@ export async function reconcileReservations(args: {
         `Reservation ${reservation.id} (${reservation.gpuCount} x ${reservation.gpuType} for ${reservation.ownerRef}) ${reason}`,
       );
     } catch (error) {
+      if (error instanceof ServiceUnavailableError) throw error;
       args.logger.warn(
         `Reservation ${reservation.id} could not be reconciled: ${error}`,
       );

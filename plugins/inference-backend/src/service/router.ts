@@ -1,7 +1,11 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   ClusterPlatformResponse,
   describeClusterPlatform,
@@ -19,10 +23,12 @@ import { BasicPermission } from '@backstage/plugin-permission-common';
 import { ClusterPlatforms } from '@inference-platform/plugin-inference-node';
 import express from 'express';
 import { InferenceStore, ReservationRecord } from '../database/InferenceStore';
+import { StoreAvailability } from '../database/StoreAvailability';
 import { InferenceOptions } from '../options';
 import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
+import { answerOutage } from './answerOutage';
 import { CatalogLinks, GroupExists } from './catalogLink';
 import { publicClusterError } from './clusterErrors';
 import { healthOf } from './health';
@@ -42,6 +48,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   access: Access;
   store: InferenceStore;
+  /** Whether the store answers: during an outage every route that needs it answers 503. */
+  availability: StoreAvailability;
   tracker: InferenceTracker;
   summaries: SummaryService;
   options: InferenceOptions;
@@ -104,7 +112,8 @@ const refuseNul: express.RequestHandler = (req, _res, next) => {
 export async function createRouter(
   deps: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, access, store, tracker, summaries, options } = deps;
+  const { httpAuth, access, store, availability, tracker, summaries, options } =
+    deps;
   const router = createValidatedOpenApiRouter<typeof spec>(spec, {
     middleware: [jsonByDefault, express.json({ limit: '64kb' }), refuseNul],
   });
@@ -119,6 +128,8 @@ export async function createRouter(
     permission: BasicPermission,
   ) => {
     const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    // refused before it counts against the caller's allowance: the client will retry it
+    availability.assertReachable();
     try {
       limiter.take(access.principalRef(credentials));
     } catch (error) {
@@ -131,11 +142,18 @@ export async function createRouter(
     return credentials;
   };
 
+  /**
+   * The caller of a read. One rule during a database outage: every read that needs the store answers 503, also when
+   * a cache could still answer it, so no page mixes stale and failed parts; reads of the clusters' watch caches and
+   * config alone (`needsStore: false`) answer as usual.
+   */
   const readCaller = async (
     req: express.Request,
     permission = inferenceWorkloadReadPermission,
+    { needsStore = true } = {},
   ) => {
     const credentials = await httpAuth.credentials(req, ANY_CALLER);
+    if (needsStore) availability.assertReachable();
     await access.require(credentials, permission);
     return credentials;
   };
@@ -150,7 +168,10 @@ export async function createRouter(
       await store.ping();
       if (admin) body.database.latestMigration = await store.latestMigration();
     } catch (error) {
-      deps.logger.warn(`Inference store is unreachable: ${error}`);
+      // an outage is logged once, when the store is lost, not at every health check
+      if (!(error instanceof ServiceUnavailableError)) {
+        deps.logger.warn(`Inference store is unreachable: ${error}`);
+      }
       body.status = 'degraded';
       body.database.reachable = false;
     }
@@ -191,7 +212,9 @@ export async function createRouter(
   });
 
   router.get('/clusters', async (req, res) => {
-    await readCaller(req);
+    await readCaller(req, inferenceWorkloadReadPermission, {
+      needsStore: false,
+    });
     const capacity = new Map(tracker.capacity().map(c => [c.cluster, c]));
     res.json({
       items: tracker.clusterStatuses().map(status => ({
@@ -203,7 +226,9 @@ export async function createRouter(
   });
 
   router.get('/clusters/:cluster/platform', async (req, res) => {
-    await readCaller(req);
+    await readCaller(req, inferenceWorkloadReadPermission, {
+      needsStore: false,
+    });
     const { cluster } = req.params;
     if (!tracker.clusterTrackers().some(c => c.name === cluster)) {
       throw new NotFoundError(`No tracked cluster is named ${cluster}`);
@@ -431,6 +456,8 @@ export async function createRouter(
     await readCaller(req);
     res.json((await summaries.platform()) as any);
   });
+
+  router.use(answerOutage(availability));
 
   return router;
 }
