@@ -1,10 +1,6 @@
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
-import {
-  AlertDisplay,
-  OAuthRequestDialog,
-  SignInPage,
-} from '@backstage/core-components';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import {
   CatalogEntityPage,
   CatalogIndexPage,
@@ -29,6 +25,7 @@ import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
+import { ConfiguredSignInPage } from './signIn';
 
 const app = createApp({
   apis,
@@ -45,7 +42,8 @@ const app = createApp({
     });
   },
   components: {
-    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+    // guest in the demo, the company's OpenID Connect provider in production (auth.signInPage.providers)
+    SignInPage: ConfiguredSignInPage,
   },
 });
 

@@ -10,9 +10,12 @@ backend.add(rootHttpRouterWithQuietErrors);
 // the built frontend, served from the same origin
 backend.add(import('@backstage/plugin-app-backend'));
 
-// sign-in: the guest provider for the demo; add your identity provider for real use
+// sign-in: the guest provider for the demo, an OpenID Connect identity provider for real use; each one is active
+// only where auth.providers configures it (app-config.production.yaml configures oidc)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// 0.4.14, not the 1.45.6 manifest's 0.4.9 that the registry lacks: see packages/backend/AUTH-PROVIDERS.md
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(

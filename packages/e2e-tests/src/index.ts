@@ -1,2 +1,3 @@
 export * from './productUnderTest';
 export * from './browser';
+export * from './oidc';

@@ -26,7 +26,8 @@ export interface RunningProduct {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on at the moment, on the loopback interface. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -42,11 +43,15 @@ export function buildAppIfStale(): void {
   const dist = path.join(repoRoot, 'packages/app/dist/index.html');
   if (!process.env.E2E_REBUILD && fs.existsSync(dist)) {
     const builtAt = fs.statSync(dist).mtimeMs;
-    const newest = newestMtime([
-      path.join(repoRoot, 'packages/app/src'),
-      path.join(repoRoot, 'plugins/inference/src'),
-      path.join(repoRoot, 'plugins/inference-common/src'),
-    ]);
+    const newest = Math.max(
+      newestMtime([
+        path.join(repoRoot, 'packages/app/src'),
+        path.join(repoRoot, 'plugins/inference/src'),
+        path.join(repoRoot, 'plugins/inference-common/src'),
+      ]),
+      // the build embeds the app's config schema, which decides what frontend config the backend hands the app
+      fs.statSync(path.join(repoRoot, 'packages/app/config.d.ts')).mtimeMs,
+    );
     if (newest < builtAt) return;
   }
   const result = spawnSync(
@@ -83,8 +88,8 @@ function newestMtime(dirs: string[]): number {
 }
 
 /**
- * Starts packages/backend the way `npm start` does, on a free port, with a throw-away SQLite folder and the
- * given extra config files.
+ * Starts packages/backend the way `npm start` does, on a free port (or `port`), with a throw-away SQLite folder,
+ * the given extra config files and extra environment variables (e.g. those an extra config reads).
  */
 export async function startProduct(
   options: {
@@ -92,6 +97,10 @@ export async function startProduct(
     /** Extra app-config, as YAML, merged last (e.g. a faster metrics interval). */
     extraConfigYaml?: string;
     scenario?: string;
+    /** Where the backend listens; a free port unless given (e.g. when an identity provider must know it first). */
+    port?: number;
+    /** Extra environment of the backend process. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<RunningProduct> {
   const simulator = await startSimulator({
@@ -99,7 +108,7 @@ export async function startProduct(
     clock: { speed: 1 },
     controlPort: 0,
   });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
   const token = 'e2e-static-token-0123456789';
   const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-e2e-'));
@@ -140,6 +149,7 @@ export async function startProduct(
         SIMULATOR_REGISTRY: new URL(simulator.controlUrl!).host,
         // services created from templates in a test stay out of the repository's data folder
         INFERENCE_CATALOG_DIRECTORY: path.join(sqliteDir, 'catalog'),
+        ...options.env,
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

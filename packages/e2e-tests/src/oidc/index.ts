@@ -1,0 +1,4 @@
+export * from './oidcProvider';
+export * from './oidcSignInSuite';
+export * from './productionAuthSection';
+export * from './signInWithOidc';
