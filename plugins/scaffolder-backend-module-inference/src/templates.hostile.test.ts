@@ -1,6 +1,9 @@
 import {
   checkPodSecurity,
+  ClusterPlatformSettings,
   podTemplatesOf,
+  resolveClusterPlatform,
+  startupBudget,
 } from '@inference-platform/plugin-inference-common';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -30,9 +33,14 @@ interface Variant {
   steps?: Record<string, Values>;
   /** Values that choose a branch of the skeleton (enums): they stay as they are. */
   branches: string[];
+  /** Keys of the earlier steps' outputs that choose a branch of the skeleton: they stay as they are. */
+  stepBranches?: string[];
   /** Values whose start chooses a branch (`pvc://...`): hostile text only goes after it. */
   suffixOnly?: string[];
-  /** Free values the skeleton does not render verbatim (unused, or only parts of them). */
+  /**
+   * Free values the skeleton does not render verbatim (unused, or only parts of them): parameter keys, and paths
+   * into the earlier steps' outputs as `steps.<step>.<key>...` (a path covers everything under it).
+   */
   unrendered?: string[];
   /** Strings the skeleton cuts out of a value (the group of an owner ref...), from the values given. */
   derived?: (parameters: Values) => Record<string, string>;
@@ -60,6 +68,64 @@ const groupOf = (p: Values) => ({
   group: String(p.owner).split('/').pop()!,
 });
 
+/**
+ * The output of `inference:cluster:settings` for a cluster whose platform settings (app-config `inference.platform`)
+ * use names found in no fixed text of the templates, and, with a plan, the start-up budget it sizes.
+ */
+function clusterSettingsStep(
+  modelCache: ClusterPlatformSettings['modelCache'],
+  plan?: { weightsGiB: number; tensorParallelSize: number },
+) {
+  const settings = resolveClusterPlatform({
+    prometheusUrl: 'http://metrics-gateway.telemetry.svc:9091',
+    monitoringNamespace: 'scrape-stack',
+    ingress: {
+      namespace: 'edge-routers',
+      className: 'edge-lb',
+      domain: 'models.corp.test',
+    },
+    httpAddOn: {
+      namespace: 'wake-proxy',
+      interceptorService: 'request-holder',
+      interceptorPort: 8181,
+    },
+    apiServerCidrs: ['10.77.0.0/16'],
+    modelCache,
+  });
+  return {
+    settings,
+    ...(plan && {
+      startup: startupBudget({
+        weightsGiBPerGpu: plan.weightsGiB,
+        tensorParallelSize: plan.tensorParallelSize,
+        settings,
+      }),
+    }),
+  } as unknown as Values;
+}
+
+const SHARED_CACHE = {
+  mode: 'shared',
+  storageClassName: 'files-for-all',
+  accessMode: 'ReadWriteMany',
+} as const;
+const CACHE_PER_REPLICA = {
+  mode: 'per-replica',
+  storageClassName: 'disk-per-pod',
+  accessMode: 'ReadWriteOnce',
+} as const;
+
+/** Settings no service template renders: the ingress controller's namespace, and the Pod Security level. */
+const SETTINGS_NEVER_RENDERED = [
+  'steps.settings.settings.ingress.namespace',
+  'steps.settings.settings.podSecurity',
+];
+/** Settings of scale to zero alone: the Ingress and the KEDA HTTP add-on. */
+const SCALE_TO_ZERO_SETTINGS = [
+  'steps.settings.settings.ingress',
+  'steps.settings.settings.httpAddOn',
+];
+
 const VLLM: Omit<Variant, 'title'> = {
   template: 'vllm-model-service',
   parameters: {
@@ -86,17 +152,26 @@ const VLLM: Omit<Variant, 'title'> = {
       replicas: 1,
       vllmArgs: ['--max-model-len=8192', '--gpu-memory-utilization=0.9'],
       memoryGiB: { weightsGiB: 15 },
+      maxConcurrencyPerReplica: 24,
       plan: '{"planner":"benign-plan"}',
     },
+    settings: clusterSettingsStep(CACHE_PER_REPLICA, {
+      weightsGiB: 15,
+      tensorParallelSize: 1,
+    }),
     image: {
       image: `docker.io/vllm/vllm-openai@sha256:${'1'.repeat(64)}`,
     },
   },
   branches: ['autoscaling', 'delivery'],
+  stepBranches: ['mode'],
+  unrendered: [...SETTINGS_NEVER_RENDERED, ...SCALE_TO_ZERO_SETTINGS],
   derived: groupOf,
   objects: modelService('faq-bot', {
     'kubernetes/autoscaler.yaml': ['keda.sh/v1alpha1 ScaledObject faq-bot'],
-    'kubernetes/pvc.yaml': ['v1 PersistentVolumeClaim faq-bot-model-cache'],
+    'kubernetes/ingress.yaml': [],
+    'kubernetes/pvc.yaml': [],
+    'platform/prometheus-adapter-rule.yaml': [],
   }),
 };
 
@@ -119,13 +194,20 @@ const TRITON: Omit<Variant, 'title'> = {
     delivery: 'apply',
   },
   steps: {
+    settings: clusterSettingsStep(SHARED_CACHE),
     image: {
       image: `nvcr.io/nvidia/tritonserver@sha256:${'3'.repeat(64)}`,
     },
   },
   branches: ['scaleOn', 'delivery'],
   suffixOnly: ['modelRepository'],
-  unrendered: ['modelRepository'],
+  // Triton reads its models from the repository: no model cache
+  unrendered: [
+    'modelRepository',
+    'steps.settings.settings.modelCache',
+    ...SETTINGS_NEVER_RENDERED,
+    ...SCALE_TO_ZERO_SETTINGS,
+  ],
   // the product selects the nodes, the MIG profile names the GPU resource, the path after the claim locates the models
   derived: p => ({
     ...groupOf(p),
@@ -141,6 +223,7 @@ const TRITON: Omit<Variant, 'title'> = {
     'kubernetes/scaledobject.yaml': [
       'keda.sh/v1alpha1 ScaledObject image-tagger',
     ],
+    'kubernetes/serviceaccount.yaml': [],
   }),
 };
 
@@ -162,6 +245,7 @@ const TEI: Omit<Variant, 'title'> = {
     delivery: 'apply',
   },
   steps: {
+    settings: clusterSettingsStep(SHARED_CACHE),
     image: {
       image: `ghcr.io/huggingface/text-embeddings-inference@sha256:${'5'.repeat(
         64,
@@ -169,6 +253,8 @@ const TEI: Omit<Variant, 'title'> = {
     },
   },
   branches: ['delivery'],
+  stepBranches: ['mode'],
+  unrendered: [...SETTINGS_NEVER_RENDERED, ...SCALE_TO_ZERO_SETTINGS],
   derived: groupOf,
   objects: modelService('doc-embedder', {
     'kubernetes/scaledobject.yaml': [
@@ -195,8 +281,28 @@ const VARIANTS: Variant[] = [
     steps: {
       ...VLLM.steps,
       plan: { ...VLLM.steps!.plan, gpusPerReplica: 2, tensorParallelSize: 2 },
+      settings: clusterSettingsStep(SHARED_CACHE, {
+        weightsGiB: 15,
+        tensorParallelSize: 2,
+      }),
     },
     branches: [...VLLM.branches, 'model'],
+    // the KEDA HTTP add-on scales on the requests its interceptor holds: no Prometheus query
+    unrendered: [
+      ...SETTINGS_NEVER_RENDERED,
+      'steps.settings.settings.prometheusUrl',
+    ],
+    objects: {
+      ...VLLM.objects,
+      'kubernetes/autoscaler.yaml': [
+        'http.keda.sh/v1alpha1 HTTPScaledObject faq-bot',
+      ],
+      'kubernetes/ingress.yaml': [
+        'v1 Service faq-bot-interceptor',
+        'networking.k8s.io/v1 Ingress faq-bot',
+      ],
+      'kubernetes/pvc.yaml': ['v1 PersistentVolumeClaim faq-bot-model-cache'],
+    },
   },
   {
     title: 'vLLM, HPA fallback, two replicas at least, published to git',
@@ -207,11 +313,29 @@ const VARIANTS: Variant[] = [
       minReplicas: 2,
       delivery: 'git',
     },
+    steps: {
+      ...VLLM.steps,
+      settings: clusterSettingsStep(
+        {
+          mode: 'node-local',
+          storageClassName: 'unused-class',
+          accessMode: 'ReadWriteOnce',
+        },
+        { weightsGiB: 15, tensorParallelSize: 1 },
+      ),
+    },
+    // the HPA reads the custom metrics API (prometheus-adapter), and the cache is the node's disk
+    unrendered: [
+      ...VLLM.unrendered!,
+      'steps.settings.settings.prometheusUrl',
+      'steps.settings.settings.modelCache',
+    ],
     objects: {
       ...VLLM.objects,
       'kubernetes/autoscaler.yaml': [
         'autoscaling/v2 HorizontalPodAutoscaler faq-bot',
       ],
+      'platform/prometheus-adapter-rule.yaml': ['(no object) rules'],
     },
   },
   {
@@ -224,11 +348,16 @@ const VARIANTS: Variant[] = [
     parameters: {
       ...TRITON.parameters,
       modelRepository: 's3://models/resnet-repo',
+      s3RoleArn: 'arn:aws:iam::123456789012:role/model-reader',
       gpuType: 'Tesla-T4',
       scaleOn: 'pending-requests',
     },
-    unrendered: [],
+    unrendered: TRITON.unrendered!.filter(u => u !== 'modelRepository'),
     derived: groupOf,
+    objects: {
+      ...TRITON.objects,
+      'kubernetes/serviceaccount.yaml': ['v1 ServiceAccount image-tagger'],
+    },
   },
   { title: 'text-embeddings-inference', ...TEI },
   {
@@ -237,7 +366,6 @@ const VARIANTS: Variant[] = [
     parameters: {
       name: 'inference-pool',
       gpuType: 'NVIDIA-L4',
-      instanceGpuName: 'l4',
       gpuCounts: ['gpus-1', 'gpus-4'],
       capacityTypes: ['on-demand', 'spot'],
       gpuLimit: 16,
@@ -250,12 +378,30 @@ const VARIANTS: Variant[] = [
       cluster: 'gpu-batch',
       delivery: 'apply',
     },
+    // the shape inference:cluster:settings gives a GPU type, with names found in no fixed text of the template
+    steps: {
+      settings: {
+        nodeRequirements: [
+          {
+            key: 'example.test/gpu-memory-floor',
+            operator: 'Gt',
+            values: ['gpu-mib-floor'],
+          },
+          {
+            key: 'example.test/gpu-memory-ceiling',
+            operator: 'Lt',
+            values: ['gpu-mib-ceiling'],
+          },
+        ],
+        migQuota: [{ resource: 'example.test/slice-2g', perGpu: 3 }],
+      },
+    },
     branches: ['delivery'],
     unrendered: ['team', 'cluster'],
     objects: {
       'kubernetes/nodepool.yaml': ['karpenter.sh/v1 NodePool inference-pool'],
       'kubernetes/resourcequota.yaml': [
-        'v1 ResourceQuota batch-prod/gpu-inference-pool',
+        'v1 ResourceQuota batch-prod/team-gpu-quota',
       ],
     },
   },
@@ -305,6 +451,24 @@ function withPayload(
     return v;
   };
   return walk(value, payload) as Values;
+}
+
+/** Every key of the objects in `value`, at any depth. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]);
+  return [];
+}
+
+/** Every string of `value` with its path (`a.b.0`), in order. */
+function leaves(value: unknown, at: string): Array<[string, string]> {
+  if (typeof value === 'string') return [[at, value]];
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) =>
+      leaves(v, at ? `${at}.${k}` : k),
+    );
+  return [];
 }
 
 /** Every string of `value` in order, to pair the strings of two values of the same shape. */
@@ -358,17 +522,16 @@ function documentsOf(files: Record<string, string>) {
 }
 
 function objectsOf(documents: Record<string, any[]>) {
+  const describe = (d: any) =>
+    d?.kind
+      ? [
+          d.apiVersion,
+          d.kind,
+          [d.metadata?.namespace, d.metadata?.name].filter(Boolean).join('/'),
+        ].join(' ')
+      : `(no object) ${Object.keys(d ?? {}).join(' ')}`;
   return Object.fromEntries(
-    Object.entries(documents).map(([file, docs]) => [
-      file,
-      docs.map(d =>
-        [
-          d?.apiVersion,
-          d?.kind,
-          [d?.metadata?.namespace, d?.metadata?.name].filter(Boolean).join('/'),
-        ].join(' '),
-      ),
-    ]),
+    Object.entries(documents).map(([file, docs]) => [file, docs.map(describe)]),
   );
 }
 
@@ -414,23 +577,25 @@ describe('templates render hostile values as data', () => {
       it('renders the intended objects from benign values, with every free value in them', () => {
         const documents = benign.get(variant.title)!;
         expect(objectsOf(documents)).toEqual(variant.objects);
-        // so that each hostile value below is seen where it lands
-        const rendered = strings(documents);
+        // so that each hostile value below is seen where it lands (a value may land in a key: a MIG resource name)
+        const rendered = [...strings(documents), ...keysOf(documents)];
+        const kept = [...variant.branches, ...(variant.stepBranches ?? [])];
+        const unrendered = variant.unrendered ?? [];
         const free = [
-          ...strings(
-            Object.fromEntries(
-              Object.entries(variant.parameters).filter(
-                ([k]) =>
-                  !variant.branches.includes(k) &&
-                  !variant.unrendered?.includes(k),
-              ),
-            ),
-          ),
-          ...strings(variant.steps),
-        ];
-        for (const value of free) {
-          expect(rendered.filter(s => s.includes(value))).not.toEqual([]);
-        }
+          ...leaves(variant.parameters, ''),
+          ...leaves(variant.steps, 'steps'),
+        ].filter(
+          ([at]) =>
+            !at.split('.').some(key => kept.includes(key)) &&
+            !unrendered.some(u => at === u || at.startsWith(`${u}.`)),
+        );
+        expect(free.length).toBeGreaterThan(0);
+        // the paths of the free values found nowhere in the objects
+        expect(
+          free
+            .filter(([, value]) => !rendered.some(s => s.includes(value)))
+            .map(([at]) => at),
+        ).toEqual([]);
       });
 
       it.each(PAYLOADS)(
@@ -442,7 +607,9 @@ describe('templates render hostile values as data', () => {
             variant.branches,
             variant.suffixOnly,
           );
-          const steps = variant.steps && withPayload(variant.steps, payload);
+          const steps =
+            variant.steps &&
+            withPayload(variant.steps, payload, variant.stepBranches);
           const pairs: Array<[string, string]> = [];
           const from = [
             ...strings(variant.parameters),
