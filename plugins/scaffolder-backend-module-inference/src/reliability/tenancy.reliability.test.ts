@@ -437,8 +437,9 @@ describe('tenancy: a team can touch only what it owns', () => {
         ],
       },
     );
+    // 8 replicas and the 2 pods a rolling update surges (maxSurge 25% by default, rounded up), one GPU each
     expect(log).toMatch(
-      /deploy 8 GPU\(s\) \(NVIDIA-L4\) at their autoscaler ceiling but present no live reservation/,
+      /deploy 10 GPU\(s\) \(NVIDIA-L4\) at their autoscaler ceiling but present no live reservation/,
     );
   });
 
