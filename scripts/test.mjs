@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: every test of the repository. Checks both config files against the plugins' schemas, then runs all
-// jest projects (unit, store tests on SQLite and -- when its connection string is set -- PostgreSQL, browser smoke).
+// `npm test`: every test of the repository. Checks the demo's and the production config against the plugins'
+// schemas, builds the production bundle (scripts/production/build.sh: its end-to-end test installs and runs it, and
+// the browser tests use the app it builds), then runs all jest projects (unit, store tests on SQLite and -- when its
+// connection string is set -- PostgreSQL, browser smoke, the production bundle on PostgreSQL with OIDC sign-in).
 // Ends with the line "N passed, N failed, N skipped" that CI reads. Before it, the suites skipped because a service
 // is missing (Chromium, Prometheus, docker-registry, kubectl, PostgreSQL): a suite says so with a skipped describe
 // whose title ends in "[skipped: <service>: <why>]". Extra arguments go to jest.
@@ -24,10 +26,7 @@ function run(command, args, env = process.env) {
 }
 
 let failedChecks = 0;
-for (const configs of [
-  ['app-config.yaml'],
-  ['app-config.yaml', 'app-config.production.yaml'],
-]) {
+for (const configs of [['app-config.yaml'], ['app-config.production.yaml']]) {
   const args = [
     'backstage-cli',
     'config:check',
@@ -36,6 +35,12 @@ for (const configs of [
     ...configs.flatMap(c => ['--config', c]),
   ];
   if (run('npx', args) !== 0) failedChecks += 1;
+}
+
+// before jest, so that no test builds the app while another serves it
+if (run('bash', ['scripts/production/build.sh']) !== 0) {
+  failedChecks += 1;
+  console.log('the production build failed');
 }
 
 const jestStatus = run(
@@ -119,6 +124,7 @@ if (fs.existsSync(resultsFile)) {
   failed += 1;
   console.log('\njest wrote no results');
 }
-if (failedChecks > 0) console.log(`${failedChecks} config check(s) failed`);
+if (failedChecks > 0)
+  console.log(`${failedChecks} config check(s) or build(s) failed`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || jestStatus !== 0 ? 1 : 0);
