@@ -22,6 +22,8 @@ jest.setTimeout(120_000);
 const ADMIN = 'user:default/ana.ruiz';
 const CHAT = 'group:default/ml-chat';
 const H100 = 'NVIDIA-H100-80GB-HBM3';
+/** A tracked cluster nobody answers for: its platform settings come from config, not from the cluster. */
+const TRACKED_CLUSTER = { name: 'gpu-a', url: 'http://127.0.0.1:9' };
 const BASE = '/api/inference';
 // PostgreSQL cannot store NUL in text, so the API refuses it in any string the schema otherwise accepts
 const NUL_REFUSED = /^[\w.]+ must not contain the NUL character \(\\u0000\)$/;
@@ -190,7 +192,12 @@ const ROUTES: Record<string, FuzzRoute> = {
     method: 'get',
     path: '/workloads',
     params: {},
-    query: { cluster: 'gpu-a', owner: CHAT, gpuType: H100, health: 'warning' },
+    query: {
+      cluster: TRACKED_CLUSTER.name,
+      owner: CHAT,
+      gpuType: H100,
+      health: 'warning',
+    },
     statuses: [200],
   },
   ListClusters: {
@@ -199,6 +206,14 @@ const ROUTES: Record<string, FuzzRoute> = {
     params: {},
     query: {},
     statuses: [200],
+  },
+  // a name the spec accepts but the backend does not track: 404
+  GetClusterPlatform: {
+    method: 'get',
+    path: '/clusters/{cluster}/platform',
+    params: { cluster: TRACKED_CLUSTER.name },
+    query: {},
+    statuses: [200, 404],
   },
   ListQuotas: {
     method: 'get',
@@ -426,6 +441,12 @@ const FIELD_VIOLATIONS: Record<string, fc.Arbitrary<unknown>> = {
   'params.owner': breaksPattern,
   'params.gpuType': breaksPattern,
   'params.id': breaksPattern,
+  // a cluster name starts with a letter or digit and is at most 254 characters long
+  'params.cluster': fc.oneof(
+    breaksPattern,
+    fc.constantFrom('-gpu-a', '.gpu-a', '_gpu-a'),
+    fc.integer({ min: 255, max: 5000 }).map(n => 'c'.repeat(n)),
+  ),
   // query params
   'query.loadMultiplier': fc.oneof(
     breaksPattern,
@@ -654,6 +675,7 @@ describe('bad input', () => {
             data: {
               inference: {
                 quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+                clusters: [TRACKED_CLUSTER],
                 metrics: { enabled: false },
                 // thousands of writes by one admin: validation must answer, not the rate limit
                 rateLimit: { writesPerMinute: 1_000_000 },

@@ -48,6 +48,8 @@ const SEARCH = 'group:default/ml-search';
 const H100 = 'NVIDIA-H100-80GB-HBM3';
 const BASE = '/api/inference';
 const NO_SUCH_RESERVATION = '00000000-0000-4000-8000-000000000000';
+/** A tracked cluster nobody answers for: its platform settings come from config, not from the cluster. */
+const TRACKED_CLUSTER = { name: 'gpu-us-east', url: 'http://127.0.0.1:9' };
 /** The teams as catalog Groups: quota lines may only name Groups of the catalog. */
 const GROUP_ENTITIES = [CHAT, SEARCH].map(ref => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -102,6 +104,10 @@ const SAMPLES: Record<string, Sample> = {
   },
   ListWorkloads: { permission: 'inference.workload.read' },
   ListClusters: { permission: 'inference.workload.read' },
+  GetClusterPlatform: {
+    params: { cluster: TRACKED_CLUSTER.name },
+    permission: 'inference.workload.read',
+  },
   ListQuotas: { permission: 'inference.quota.read' },
   UpdateQuota: {
     params: { owner: CHAT, gpuType: H100 },
@@ -198,6 +204,7 @@ describe('security', () => {
                   { owner: 'ml-chat', gpuType: H100, limit: 8 },
                   { owner: 'ml-search', gpuType: H100, limit: 8 },
                 ],
+                clusters: [TRACKED_CLUSTER],
                 metrics: { enabled: false },
               },
             },
@@ -581,6 +588,7 @@ describe('security', () => {
                 permission: { enabled: true },
                 inference: {
                   quotas: [{ owner: 'ml-chat', gpuType: H100, limit: 8 }],
+                  clusters: [TRACKED_CLUSTER],
                   metrics: { enabled: false },
                 },
               },
@@ -624,6 +632,7 @@ describe('security', () => {
           '/entities/component/default/support-chat-llm/summary',
           '/workloads',
           '/clusters',
+          `/clusters/${TRACKED_CLUSTER.name}/platform`,
           '/quotas',
           `/quotas/${encodeURIComponent(CHAT)}/${H100}/audit`,
           '/reservations',
