@@ -69,7 +69,8 @@ export function buildAppIfStale(): void {
   }
 }
 
-function newestMtime(dirs: string[]): number {
+/** The newest modification time of any file under the given folders. */
+export function newestMtime(dirs: string[]): number {
   let newest = 0;
   for (const dir of dirs) {
     for (const entry of fs.readdirSync(dir, {
