@@ -130,9 +130,10 @@ export class SummaryService {
     const lines = filter?.owner
       ? standings.filter(s => s.owner === filter.owner)
       : standings;
-    // a limit above what the fleet's pools of its GPU type can hold is flagged (quotaLines.ts)
+    // a limit above what the fleet's pools of its GPU type can hold is flagged (quotaLines.ts); a cluster still in
+    // its first list has no capacity to compare with yet, so nothing is flagged until every cluster has been listed
     return flagQuotasAboveCapacity(lines, {
-      capacity: this.deps.tracker.capacity(),
+      capacity: this.deps.tracker.listedCapacity(),
       clusters: this.deps.tracker.clusterStatuses().length,
       clustersOf: owner => this.deps.tracker.entityIndex.clustersOf(owner),
     });

@@ -182,13 +182,19 @@ export class ClusterTracker {
     return this.reflectors.map(r => ({ ...r.stats }));
   }
 
+  /** Every resource the cluster serves has been listed at least once, so its caches hold the whole cluster. */
+  hasListedAll(): boolean {
+    return this.reflectors.every(({ state: s }) => {
+      if (s.phase === 'failing') return s.hasData;
+      return s.phase === 'synced' || s.phase === 'absent';
+    });
+  }
+
   status(): ClusterTrackingStatus {
     const states = this.reflectors.map(r => r.state);
     const required = states.filter(s => s.phase !== 'absent');
     const failing = required.filter(s => s.phase === 'failing');
-    const allListed = required.every(
-      s => s.phase === 'synced' || (s.phase === 'failing' && s.hasData),
-    );
+    const allListed = this.hasListedAll();
     const hasAnyData = required.some(
       s => s.phase === 'synced' || (s.phase === 'failing' && s.hasData),
     );

@@ -26,6 +26,8 @@ export interface InferenceTrackerOptions {
 interface DerivedView {
   revision: number;
   entityVersion: number;
+  /** Every resource of the cluster had been listed when the view was derived: its figures cover the whole cluster. */
+  listed: boolean;
   workloads: InferenceWorkload[];
   capacity: ClusterCapacity;
   observed: ObservedWorkload[];
@@ -112,6 +114,17 @@ export class InferenceTracker {
       .filter((c): c is ClusterCapacity => Boolean(c));
   }
 
+  /**
+   * The capacity of the clusters whose every resource had been listed when their view was derived. A cluster in its
+   * first list has no known capacity yet (its nodes may be listed after its pods), which is not an empty one.
+   */
+  listedCapacity(): ClusterCapacity[] {
+    return this.clusters
+      .map(c => this.views.get(c.name))
+      .filter((v): v is DerivedView => Boolean(v?.listed))
+      .map(v => v.capacity);
+  }
+
   /** GPUs an owner holds on a GPU type, charged at autoscaler ceiling. */
   liveUsage = (ownerRef: string, gpuType: string): number =>
     this.usage.get(`${ownerRef}|${gpuType}`) ?? 0;
@@ -167,10 +180,14 @@ export class InferenceTracker {
     let changed = false;
     for (const cluster of this.clusters) {
       const previous = this.views.get(cluster.name);
+      // read before the snapshot, so that a listed cluster's snapshot holds all of it; the last list may change no
+      // object (no pools at all), so the view is derived again when it completes
+      const listed = cluster.hasListedAll();
       if (
         previous &&
         previous.revision === cluster.revision &&
-        previous.entityVersion === this.entityVersion
+        previous.entityVersion === this.entityVersion &&
+        previous.listed === listed
       ) {
         continue;
       }
@@ -182,6 +199,7 @@ export class InferenceTracker {
         this.views.set(cluster.name, {
           revision: cluster.revision,
           entityVersion: this.entityVersion,
+          listed,
           workloads: view.workloads,
           capacity: view.capacity,
           observed: view.observed,
@@ -201,6 +219,8 @@ export class InferenceTracker {
             updatedAt: now.toISOString(),
           },
           observed: [],
+          // the last figures that worked, and whether they covered the whole cluster
+          listed: false,
           ...previous,
           revision: cluster.revision,
           entityVersion: this.entityVersion,
