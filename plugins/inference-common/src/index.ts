@@ -20,3 +20,4 @@ export * from './kubernetes';
 export * from './tenancy';
 export * from './diagnosis';
 export * from './platform';
+export * from './http';

@@ -171,3 +171,87 @@ describe('DefaultInferenceService quota calls', () => {
     );
   });
 });
+
+describe('DefaultInferenceService on 429 and 503 with Retry-After', () => {
+  const discovery = mockServices.discovery.mock({
+    getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}`,
+  });
+  const auth = mockServices.auth();
+  const reservation = { id: 'r-1', owner: 'group:default/ml-chat', gpus: 2 };
+  const refused = (status: number, retryAfter: string) =>
+    new Response(
+      JSON.stringify({
+        error: { name: 'Refused', message: `status ${status}` },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        headers: {
+          'Content-Type': 'application/json',
+          'Retry-After': retryAfter,
+        },
+      },
+    );
+  const created = () =>
+    new Response(JSON.stringify(reservation), {
+      status: 201,
+      headers: { 'Content-Type': 'application/json' },
+    });
+
+  function clientAnswering(answers: Response[]) {
+    const fetchFn = jest.fn(async () => answers.shift()!);
+    const waits: number[] = [];
+    const client = DefaultInferenceService.create({
+      discovery,
+      auth,
+      fetch: fetchFn as unknown as typeof fetch,
+      retry: { sleep: async ms => void waits.push(ms) },
+    });
+    return { client, fetchFn, waits };
+  }
+
+  const reserve = (client: DefaultInferenceService) =>
+    client.reserveGpus({
+      owner: 'group:default/ml-chat',
+      gpuType: 'NVIDIA-H100-80GB-HBM3',
+      gpus: 2,
+      idempotencyKey: 'task-1:reserve',
+    });
+
+  it('waits as long as the backend asks, then sends the same request again', async () => {
+    const { client, fetchFn, waits } = clientAnswering([
+      refused(429, '2'),
+      refused(503, '1'),
+      created(),
+    ]);
+    await expect(reserve(client)).resolves.toEqual(reservation);
+    expect(waits).toEqual([2000, 1000]);
+    const bodies = fetchFn.mock.calls.map(
+      call => (call as unknown as [string, RequestInit])[1].body,
+    );
+    expect(new Set(bodies).size).toBe(1);
+  });
+
+  it('gives up after three retries with the last answer as the error', async () => {
+    const { client, fetchFn, waits } = clientAnswering([
+      refused(429, '1'),
+      refused(429, '1'),
+      refused(429, '1'),
+      refused(429, '1'),
+    ]);
+    const error = await reserve(client).catch(e => e);
+    expect(error.statusCode).toBe(429);
+    expect(fetchFn).toHaveBeenCalledTimes(4);
+    expect(waits).toEqual([1000, 1000, 1000]);
+  });
+
+  it('does not wait out a Retry-After beyond its limit, or retry a refusal that says nothing of when', async () => {
+    for (const answer of [refused(429, '3600'), refused(409, '1')]) {
+      const { client, fetchFn, waits } = clientAnswering([answer]);
+      const error = await reserve(client).catch(e => e);
+      expect(error.name).toBe('ResponseError');
+      expect(fetchFn).toHaveBeenCalledTimes(1);
+      expect(waits).toEqual([]);
+    }
+  });
+});

@@ -11,7 +11,26 @@ import {
   InferenceHealthResponse,
   QuotaStanding,
   Reservation,
+  retryDelayMs,
 } from '@inference-platform/plugin-inference-common';
+
+/**
+ * How the client waits out a 429 (rate limited) or 503 (store unreachable) that says when to come back.
+ *
+ * @public
+ */
+export interface RetryPolicy {
+  maxRetries: number;
+  /** A longer Retry-After is not waited for: the error goes to the caller. */
+  maxWaitMs: number;
+  sleep(ms: number): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  maxWaitMs: 30_000,
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+};
 
 /**
  * Options of a call: the credentials it is made on behalf of (e.g. the user who runs a scaffolder template).
@@ -86,11 +105,14 @@ export class DefaultInferenceService implements InferenceService {
     discovery: DiscoveryService;
     auth: AuthService;
     fetch?: typeof fetch;
+    /** How a 429 or 503 with Retry-After is waited for (default: up to 3 retries, each wait at most 30 s). */
+    retry?: Partial<RetryPolicy>;
   }): DefaultInferenceService {
     return new DefaultInferenceService(
       options.discovery,
       options.auth,
       options.fetch ?? fetch,
+      { ...DEFAULT_RETRY, ...options.retry },
     );
   }
 
@@ -98,6 +120,7 @@ export class DefaultInferenceService implements InferenceService {
     private readonly discovery: DiscoveryService,
     private readonly auth: AuthService,
     private readonly fetchFn: typeof fetch,
+    private readonly retry: RetryPolicy,
   ) {}
 
   async getHealth(
@@ -182,17 +205,33 @@ export class DefaultInferenceService implements InferenceService {
         options?.credentials ?? (await this.auth.getOwnServiceCredentials()),
       targetPluginId: 'inference',
     });
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(options?.body !== undefined
-          ? { 'Content-Type': 'application/json' }
-          : {}),
-      },
-      body:
-        options?.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
+    const send = () =>
+      this.fetchFn(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(options?.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : {}),
+        },
+        body:
+          options?.body !== undefined
+            ? JSON.stringify(options.body)
+            : undefined,
+      });
+    let response = await send();
+    for (let retries = 0; retries < this.retry.maxRetries; retries++) {
+      if (response.ok || options?.okStatuses?.includes(response.status)) break;
+      const delayMs = retryDelayMs(
+        response.status,
+        response.headers.get('Retry-After'),
+        { maxWaitMs: this.retry.maxWaitMs },
+      );
+      if (delayMs === undefined) break;
+      await response.body?.cancel();
+      await this.retry.sleep(delayMs);
+      response = await send();
+    }
     if (!response.ok && !options?.okStatuses?.includes(response.status)) {
       throw await ResponseError.fromResponse(response);
     }
