@@ -129,3 +129,54 @@ describe('InferenceClient', () => {
     expect(await client.getHealth()).toEqual({ status: 'degraded' });
   });
 });
+
+describe('InferenceClient on 429 and 503 with Retry-After', () => {
+  function clientAnsweringInTurn(answers: Array<[number, string?]>) {
+    const fetch = jest.fn(async (_url: string, _init?: RequestInit) => {
+      const [status, retryAfter] = answers.shift()!;
+      return new Response(JSON.stringify(status === 200 ? { items: [] } : {}), {
+        status,
+        headers: {
+          'Content-Type': 'application/json',
+          ...(retryAfter ? { 'Retry-After': retryAfter } : {}),
+        },
+      });
+    });
+    const waits: number[] = [];
+    const client = new InferenceClient({
+      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+      fetchApi: { fetch: fetch as typeof globalThis.fetch },
+      sleep: async ms => void waits.push(ms),
+    });
+    return { client, fetch, waits };
+  }
+
+  it('waits as asked and asks again', async () => {
+    const { client, fetch, waits } = clientAnsweringInTurn([
+      [429, '1'],
+      [503, '2'],
+      [200],
+    ]);
+    await expect(client.listWorkloads({})).resolves.toEqual([]);
+    expect(waits).toEqual([1000, 2000]);
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it('shows the error after two retries, or at once when the wait is too long for a person', async () => {
+    const twice = clientAnsweringInTurn([
+      [429, '1'],
+      [429, '1'],
+      [429, '1'],
+    ]);
+    await expect(twice.client.listWorkloads({})).rejects.toBeInstanceOf(
+      ResponseError,
+    );
+    expect(twice.fetch).toHaveBeenCalledTimes(3);
+
+    const long = clientAnsweringInTurn([[503, '60']]);
+    await expect(long.client.listWorkloads({})).rejects.toBeInstanceOf(
+      ResponseError,
+    );
+    expect(long.waits).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import {
   ListResponse,
   PlatformOverview,
   QuotaStanding,
+  retryDelayMs,
 } from '@inference-platform/plugin-inference-common';
 import {
   ClusterWithCapacity,
@@ -29,14 +30,22 @@ import {
 export class InferenceClient implements InferenceApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    /** How a Retry-After is waited out (tests pass their own). */
+    sleep?: (ms: number) => Promise<void>;
+  }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.sleep =
+      options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
   }
 
   async getHealth(): Promise<InferenceHealthResponse> {
-    const response = await this.fetch('/health');
+    const response = await this.fetch('/health', undefined, { retry: false });
     // 503 carries a degraded health report, which is an answer, not a failure.
     if (!response.ok && response.status !== 503) {
       throw await ResponseError.fromResponse(response);
@@ -138,9 +147,28 @@ export class InferenceClient implements InferenceApi {
     return this.getJson(`/clusters/${encodeURIComponent(cluster)}/platform`);
   }
 
-  private async fetch(path: string, init?: RequestInit): Promise<Response> {
+  /**
+   * One call; a 429 or 503 that says when to come back is waited out (twice at most, up to 10 s each: a person is
+   * waiting) and the same request sent again, which the backend allows because it refuses both before acting.
+   */
+  private async fetch(
+    path: string,
+    init?: RequestInit,
+    options: { retry: boolean } = { retry: true },
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('inference');
-    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    let response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    for (let retries = 0; options.retry && retries < 2; retries++) {
+      const delayMs = retryDelayMs(
+        response.status,
+        response.headers.get('Retry-After'),
+        { maxWaitMs: 10_000 },
+      );
+      if (delayMs === undefined) break;
+      await this.sleep(delayMs);
+      response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    }
+    return response;
   }
 
   private async getJson<T>(path: string): Promise<T> {
