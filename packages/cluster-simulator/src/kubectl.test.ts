@@ -14,6 +14,20 @@ import { SimulatorHandle, startSimulator } from './startSimulator';
 
 const run = promisify(execFile);
 
+// kubectl is a process of its own, each call given up to 30 s; the simulator starts with TLS and runs two minutes of
+// the demo first. On CI's shared cores that takes longer than jest's default 5 s.
+jest.setTimeout(120_000);
+
+/** Waits until `done()` holds, polling; fails naming `what` after `timeoutMs`. */
+async function waitUntil(done: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
 function findKubectl(): string | undefined {
   const candidates = [
     process.env.KUBECTL,
@@ -204,6 +218,8 @@ const skipWithoutKubectl = (title: string, suite: () => void) =>
         ].join('\n'),
       );
       const watched = { out: '' };
+      const watches = () => sim.cluster('gpu-eu-west').watches.size;
+      const watchesBefore = watches();
       const watch: ChildProcess = spawn(kubectlPath!, [
         '--kubeconfig',
         kubeconfig,
@@ -219,7 +235,12 @@ const skipWithoutKubectl = (title: string, suite: () => void) =>
         watched.out += d;
       });
       try {
-        await new Promise(r => setTimeout(r, 500));
+        // once the API server holds kubectl's watch, every change of the apply reaches it
+        await waitUntil(
+          () => watches() > watchesBefore,
+          30_000,
+          'kubectl get pods -w to open its watch',
+        );
         expect(
           await kubectl(
             '--context',
@@ -246,9 +267,13 @@ const skipWithoutKubectl = (title: string, suite: () => void) =>
           pods.every(p =>
             new RegExp(`${p.metadata.name}\\s+1/1\\s+Running`).test(out),
           );
-        const deadline = Date.now() + 5000;
-        while (!runningIn(watched.out) && Date.now() < deadline)
-          await new Promise(r => setTimeout(r, 50));
+        await waitUntil(
+          () => runningIn(watched.out),
+          30_000,
+          'kubectl get pods -w to show both pods running',
+        ).catch(() => {
+          // the expectations below say which line is missing
+        });
         for (const p of pods) {
           expect(watched.out).toMatch(
             new RegExp(

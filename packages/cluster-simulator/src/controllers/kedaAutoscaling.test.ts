@@ -17,6 +17,11 @@ const HPAS = resourceById('autoscaling/horizontalpodautoscalers');
 const EVENTS = resourceById('core/events');
 const PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';
 
+// each test runs up to 20 simulated minutes of ten GPU nodes, scrapes and controllers (about 4 s of CPU alone): on
+// CI's shared cores that is longer than jest's default 5 s, and a test cut short keeps advancing the clock under the
+// next one
+jest.setTimeout(60_000);
+
 type WorkloadInput = ScenarioInput['clusters'][number]['workloads'] extends
   | Array<infer W>
   | undefined
