@@ -48,6 +48,8 @@ export interface GpuSpec {
   usableMemoryGiB: number;
   /** Where `usableMemoryGiB` comes from. */
   usableMemorySource: string;
+  /** Memory figures measured on a real device of this model, when the reference has them. */
+  measuredMemory?: GpuMemoryMeasurement;
   /** Memory bandwidth in GB/s. */
   memoryBandwidthGBs: number;
   /** Dense BF16 tensor TFLOPS, null when not published or not supported. */
@@ -72,6 +74,27 @@ export interface GpuSpec {
   unverified: ReadonlyArray<keyof GpuSpec | 'defaultPrice'>;
   /** Free-text caveats. */
   notes?: string;
+}
+
+/**
+ * Memory of one GPU as measured on a real machine (nvidia-smi and PyTorch), and the software it was measured with.
+ *
+ * @public
+ */
+export interface GpuMemoryMeasurement {
+  /** `nvidia-smi --query-gpu=memory.total`, MiB. */
+  nvidiaSmiTotalMiB: number;
+  /** `memory.reserved`: held by the driver, never visible to CUDA, MiB. */
+  reservedMiB: number;
+  /** Total the CUDA runtime reports (`torch.cuda.mem_get_info()`), MiB: nvidia-smi total less the reserved part. */
+  cudaTotalMiB: number;
+  /** Device memory in use outside PyTorch's allocator after CUDA context creation and a first bf16 matmul (cuBLAS workspace), MiB. */
+  nonTorchMiB: number;
+  driver: string;
+  torch: string;
+  /** ISO date of the measurement. */
+  date: string;
+  source: string;
 }
 
 /**

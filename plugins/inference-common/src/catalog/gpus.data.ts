@@ -1,36 +1,22 @@
-import { GpuPriceDefault, GpuSpec } from './gpuTypes';
+import { GpuSpec } from './gpuTypes';
 import { MIG_PROFILES_80GB, migProfile } from './mig';
+import {
+  CC_TABLE,
+  GFD_LABEL_RULE,
+  MIGP,
+  MIGP_LATER,
+  USABLE_ESTIMATE,
+  USABLE_MEASURED,
+  awsPrice,
+} from './gpuSources';
+import { WORKSTATION_GPUS } from './gpus.workstation.data';
+
+const H200_MEASURED =
+  'reference/measured-h200.json: one H200 SXM, driver 580.159.04, torch 2.11.0+cu130, 2026-12-04';
 
 // Copied from the reference snapshot (reference/gpus.json and facts.md §2). Every entry keeps its sources;
-// fields the snapshot marks UNVERIFIED are listed in `unverified`.
-
-const AWSP =
-  'github.com/tsaol/aws-gpu data/all_gpu_instances.js (auto-generated from instances.vantage.sh, "Last updated: 2026-01-21"), us-east-1 Linux on-demand';
-const GFD_LABEL_RULE =
-  'github.com/NVIDIA/k8s-device-plugin docs/gpu-feature-discovery/README.md + internal/lm/resource.go sanitise() (HEAD 1b826acc)';
-const MIGP =
-  'github.com/NVIDIA/mig-parted deployments/systemd/config-default.yaml (HEAD bd7160f4, 2026-08-21)';
-const CC_TABLE = 'https://developer.nvidia.com/cuda-gpus';
-// Usable memory: only the H100 figure is measured in the reference (vLLM logs 79.19 GiB total). The others are the
-// totals the CUDA runtime commonly reports on these cards; override them from the node label nvidia.com/gpu.memory.
-const USABLE_MEASURED =
-  'vLLM 0.19.0 startup logs on H100-80GB (reference/vllm-calibration-h100-sweep.json): 79.19 GiB';
-const USABLE_ESTIMATE =
-  'UNVERIFIED estimate of the CUDA-reported total (nominal memory less ECC/driver reservation); prefer the node label nvidia.com/gpu.memory';
-
-function awsPrice(
-  instance: string,
-  onDemandUsdPerGpuHour: number,
-): GpuPriceDefault {
-  return {
-    onDemandUsdPerGpuHour,
-    instance,
-    provider: 'aws',
-    region: 'us-east-1',
-    asOf: '2026-01-21',
-    source: AWSP,
-  };
-}
+// fields the snapshot marks UNVERIFIED are listed in `unverified`. Consumer and workstation GPUs live in
+// gpus.workstation.data.ts.
 
 /**
  * The embedded GPU catalog (defaults; config may add or override entries).
@@ -302,8 +288,9 @@ export const GPU_CATALOG: readonly GpuSpec[] = [
     computeCapability: '9.0',
     dataCenter: true,
     memoryGB: 141,
-    usableMemoryGiB: 139.7,
-    usableMemorySource: USABLE_ESTIMATE,
+    // torch.cuda.mem_get_info() total: 143155.9 MiB = nvidia-smi 143771 MiB less 616 MiB reserved.
+    usableMemoryGiB: 139.8,
+    usableMemorySource: H200_MEASURED,
     memoryBandwidthGBs: 4800,
     bf16DenseTflops: 989.4,
     fp8DenseTflops: 1978.9,
@@ -327,9 +314,63 @@ export const GPU_CATALOG: readonly GpuSpec[] = [
       cc: CC_TABLE,
       mig: MIGP,
       label:
-        "WVA notes, NVIDIA Dynamo recipes, l8k docs ('NVIDIA-H200-SXM5-141GB' seen once, judged wrong)",
+        "WVA notes, NVIDIA Dynamo recipes, l8k docs ('NVIDIA-H200-SXM5-141GB' seen once, judged wrong); nvidia-smi name 'NVIDIA H200' (reference/measured-h200.json)",
+      usable: H200_MEASURED,
     },
-    unverified: ['karpenterGpuName', 'usableMemoryGiB'],
+    measuredMemory: {
+      nvidiaSmiTotalMiB: 143771,
+      reservedMiB: 616,
+      cudaTotalMiB: 143155.9,
+      nonTorchMiB: 684.8,
+      driver: '580.159.04',
+      torch: '2.11.0+cu130',
+      date: '2026-12-04',
+      source: H200_MEASURED,
+    },
+    unverified: ['karpenterGpuName'],
+  },
+  {
+    id: 'h20',
+    name: 'NVIDIA H20',
+    vendor: 'nvidia',
+    architecture: 'hopper',
+    computeCapability: '9.0',
+    dataCenter: true,
+    memoryGB: 96,
+    usableMemoryGiB: 95.1,
+    usableMemorySource: USABLE_ESTIMATE,
+    memoryBandwidthGBs: 4000,
+    bf16DenseTflops: 148,
+    fp8DenseTflops: 296,
+    gfdProductLabel: 'NVIDIA-H20',
+    gfdProductLabelAliases: [],
+    kubernetesResource: 'nvidia.com/gpu',
+    // mig-parted names H20 (device 0x2329) only in all-balanced (1g.12gb x2 + 2g.24gb + 3g.48gb); the counts of each
+    // profile alone are those of the 96 GB Hopper family (H100-96GB, GH200) in the same file.
+    migProfiles: [
+      migProfile('1g.12gb', 7),
+      migProfile('1g.12gb+me', 1),
+      migProfile('2g.24gb', 3),
+      migProfile('3g.48gb', 2),
+      migProfile('4g.48gb', 1),
+      migProfile('7g.96gb', 1),
+    ],
+    sources: {
+      specs:
+        'willitrunai.com/gpus/h20-96gb and unanswered.io/guide/nvidia-h20-hbm-memory (96 GB HBM3, 4.0 TB/s, 148 TFLOPS FP16/BF16 dense, "up to 7 MIG instances"); FP8 dense = 2x BF16 by the Hopper ratio (296, the figure sources give for INT8)',
+      cc: `${CC_TABLE} (Hopper: 9.0, as H100/H200/GH200)`,
+      mig: MIGP_LATER,
+      label:
+        "GFD label examples in public H20 cluster notes ('nvidia.com/gpu.product=NVIDIA-H20', gpu.family=hopper)",
+    },
+    unverified: [
+      'fp8DenseTflops',
+      'computeCapability',
+      'migProfiles',
+      'usableMemoryGiB',
+    ],
+    notes:
+      'China-market Hopper: compute capped at about 15% of H100, memory bandwidth above it. Not offered by AWS; no embedded price.',
   },
   {
     id: 'b200',
@@ -367,6 +408,41 @@ export const GPU_CATALOG: readonly GpuSpec[] = [
     unverified: ['migProfiles', 'usableMemoryGiB'],
   },
   {
+    id: 'gb200',
+    name: 'NVIDIA GB200 (Blackwell GPU of a Grace Blackwell superchip)',
+    vendor: 'nvidia',
+    architecture: 'blackwell',
+    computeCapability: '10.0',
+    dataCenter: true,
+    memoryGB: 186,
+    usableMemoryGiB: 184.4,
+    usableMemorySource: USABLE_ESTIMATE,
+    memoryBandwidthGBs: 8000,
+    bf16DenseTflops: 2500,
+    fp8DenseTflops: 5000,
+    gfdProductLabel: 'NVIDIA-GB200',
+    gfdProductLabelAliases: [],
+    kubernetesResource: 'nvidia.com/gpu',
+    // mig-parted names GB200 HGX (device 0x2941) for all-1g.24gb (x7) and all-balanced (1g.24gb x2 + 2g.47gb + 3g.95gb);
+    // the counts of 2g.47gb and 3g.95gb alone come from their all-<profile> entries, which carry no GPU comment.
+    migProfiles: [
+      migProfile('1g.24gb', 7),
+      migProfile('2g.47gb', 3),
+      migProfile('3g.95gb', 2),
+    ],
+    sources: {
+      specs:
+        'aiwiki.ai/wiki/nvidia_gb200_nvl72 (about 13.4 TB HBM3e per 72-GPU rack = 186 GB per GPU); glennklockwood.com/garden/processors/B200 (GB200 variant at 1,200 W: BF16 2,500 / FP8 5,000 dense TFLOPS, 8 TB/s max); verda.com GB300 article lists 7.7 TB/s',
+      cc: `${CC_TABLE} (10.0: B200, GB200; facts.md §2.2)`,
+      mig: MIGP_LATER,
+      label:
+        "public NVL72 deployment notes ('nvidia.com/gpu.product=NVIDIA-GB200', arm64 nodes)",
+    },
+    unverified: ['memoryBandwidthGBs', 'migProfiles', 'usableMemoryGiB'],
+    notes:
+      'Arm64 (Grace) nodes: images must be multi-arch. The NVLink domain spans 72 GPUs, but the planner keeps tensor parallelism inside one node. No embedded price.',
+  },
+  {
     id: 'mi300x',
     name: 'AMD Instinct MI300X',
     vendor: 'amd',
@@ -391,4 +467,5 @@ export const GPU_CATALOG: readonly GpuSpec[] = [
     notes:
       'Optional entry; not scheduled through NVIDIA labels. No embedded price.',
   },
+  ...WORKSTATION_GPUS,
 ];

@@ -8,7 +8,9 @@ import {
   resolveGpuType,
   sanitizeGpuProductName,
 } from './gpus';
+import { planModelServing } from '../planner/planner';
 import gpusReference from './__fixtures__/gpus.reference.json';
+import measuredH200 from './__fixtures__/measured-h200.json';
 
 describe('sanitizeGpuProductName', () => {
   it.each([
@@ -152,5 +154,162 @@ describe('mergeGpuCatalog', () => {
       },
     ]);
     expect(findGpu('NVIDIA-RTX-PRO-6000', merged)!.id).toBe('rtx-pro-6000');
+  });
+});
+
+describe('GPUs people run beyond the reference snapshot', () => {
+  const added = [
+    ['rtx-3090', 'NVIDIA-GeForce-RTX-3090'],
+    ['rtx-4090', 'NVIDIA-GeForce-RTX-4090'],
+    ['rtx-5090', 'NVIDIA-GeForce-RTX-5090'],
+    ['rtx-6000-ada', 'NVIDIA-RTX-6000-Ada-Generation'],
+    ['h20', 'NVIDIA-H20'],
+    ['gb200', 'NVIDIA-GB200'],
+    ['gb10', 'NVIDIA-GB10'],
+  ] as const;
+
+  it.each(added)('resolves %s from its node label %s', (id, label) => {
+    const type = resolveGpuType(label)!;
+    expect(type.gpu.id).toBe(id);
+    expect(type.key).toBe(label);
+    expect(resolveGpuType(`${label}-SHARED`)!.shared).toBe(true);
+  });
+
+  it.each(added)(
+    'sources the specs, compute capability and label of %s',
+    id => {
+      const gpu = findGpu(id)!;
+      expect(Object.keys(gpu.sources)).toEqual(
+        expect.arrayContaining(['specs', 'cc', 'label']),
+      );
+      expect(gpu.usableMemorySource).not.toBe('');
+      expect(gpu.usableMemoryGiB).toBeLessThan(gpu.memoryGB);
+      expect(gpu.usableMemoryGiB).toBeGreaterThan(gpu.memoryGB * 0.9);
+    },
+  );
+
+  it('gives every NVIDIA GPU a compute capability that matches its architecture family', () => {
+    const majorsByFamily: Record<string, string[]> = {
+      turing: ['7.5'],
+      ampere: ['8.0', '8.6'],
+      'ada-lovelace': ['8.9'],
+      hopper: ['9.0'],
+      // GFD's getArchFamily maps compute major 10 and 12 to blackwell.
+      blackwell: ['10.0', '12.0', '12.1'],
+    };
+    for (const gpu of GPU_CATALOG.filter(g => g.vendor === 'nvidia')) {
+      expect([gpu.id, majorsByFamily[gpu.architecture]]).toEqual([
+        gpu.id,
+        expect.arrayContaining([gpu.computeCapability]),
+      ]);
+    }
+  });
+
+  it('keeps GeForce, workstation and desktop GPUs without MIG, data-center status or an embedded price', () => {
+    const desk = GPU_CATALOG.filter(g => !g.dataCenter).map(g => g.id);
+    expect(desk.sort()).toEqual(
+      ['gb10', 'rtx-3090', 'rtx-4090', 'rtx-5090', 'rtx-6000-ada'].sort(),
+    );
+    for (const id of desk) {
+      expect(findGpu(id)!.migProfiles).toEqual([]);
+      expect(findGpu(id)!.defaultPrice).toBeUndefined();
+    }
+  });
+
+  it('has FP8 at twice the BF16 rate where both are given, and no FP8 before Ada', () => {
+    const nvidia = GPU_CATALOG.filter(g => g.vendor === 'nvidia');
+    const ratios = nvidia
+      .filter(g => g.bf16DenseTflops !== null && g.fp8DenseTflops !== null)
+      .map(g => [
+        g.id,
+        Math.round((g.fp8DenseTflops! / g.bf16DenseTflops!) * 10) / 10,
+      ]);
+    expect(ratios.length).toBeGreaterThan(8);
+    expect(ratios).toEqual(ratios.map(([id]) => [id, 2]));
+    const fp8BeforeAda = nvidia.filter(
+      g => Number(g.computeCapability) < 8.9 && g.fp8DenseTflops !== null,
+    );
+    expect(fp8BeforeAda).toEqual([]);
+  });
+
+  it('flags the figures no source states', () => {
+    expect(isGpuFieldUnverified(findGpu('rtx-5090')!, 'gfdProductLabel')).toBe(
+      true,
+    );
+    expect(isGpuFieldUnverified(findGpu('rtx-4090')!, 'gfdProductLabel')).toBe(
+      false,
+    );
+    expect(isGpuFieldUnverified(findGpu('h20')!, 'migProfiles')).toBe(true);
+    expect(isGpuFieldUnverified(findGpu('gb200')!, 'migProfiles')).toBe(true);
+    expect(isGpuFieldUnverified(findGpu('gb10')!, 'usableMemoryGiB')).toBe(
+      true,
+    );
+  });
+
+  it('gives H20 and GB200 the MIG profiles mig-parted names for their device ids', () => {
+    expect(resolveGpuType('NVIDIA-H20-MIG-3g.48gb')!.resourceName).toBe(
+      'nvidia.com/mig-3g.48gb',
+    );
+    expect(resolveGpuType('NVIDIA-GB200-MIG-1g.24gb')!.mig!.maxInstances).toBe(
+      7,
+    );
+    expect(
+      resolveGpuType('NVIDIA-GeForce-RTX-4090-MIG-1g.6gb'),
+    ).toBeUndefined();
+  });
+
+  it('lets the planner size Llama-3.2-1B on one GPU of each added type', () => {
+    for (const [id, label] of added) {
+      const plan = planModelServing({
+        model: 'llama-3.2-1b',
+        maxModelLen: 4096,
+        gpuTypes: [id],
+      });
+      expect(plan.recommendation).toMatchObject({
+        gpuType: label,
+        fits: true,
+        tensorParallelSize: 1,
+        gpusPerReplica: 1,
+      });
+      expect(plan.recommendation!.memoryPerGpu.totalGiB).toBe(
+        findGpu(id)!.usableMemoryGiB,
+      );
+    }
+  });
+});
+
+describe('H200 measured on a real machine', () => {
+  const h200 = findGpu('NVIDIA-H200')!;
+
+  it('uses the CUDA total of reference/measured-h200.json as usable memory', () => {
+    expect(h200.usableMemoryGiB).toBeCloseTo(
+      measuredH200.torch.total_mib / 1024,
+      2,
+    );
+    expect(isGpuFieldUnverified(h200, 'usableMemoryGiB')).toBe(false);
+    expect(resolveGpuType('NVIDIA-H200-MIG-7g.141gb')!.usableMemoryGiB).toBe(
+      h200.usableMemoryGiB,
+    );
+  });
+
+  it('keeps the measured nvidia-smi, reserved and non-torch figures', () => {
+    expect(h200.measuredMemory).toMatchObject({
+      nvidiaSmiTotalMiB: measuredH200.nvidia_smi.memory_total_mib,
+      reservedMiB: measuredH200.nvidia_smi.memory_reserved_mib,
+      cudaTotalMiB: measuredH200.torch.total_mib,
+      nonTorchMiB: measuredH200.torch.non_torch_after_cublas_mib,
+      driver: measuredH200.nvidia_smi.driver,
+    });
+    const m = h200.measuredMemory!;
+    // What CUDA sees is what nvidia-smi reports less the driver's reservation (nvidia-smi rounds to whole MiB).
+    expect(
+      Math.abs(m.nvidiaSmiTotalMiB - m.reservedMiB - m.cudaTotalMiB),
+    ).toBeLessThan(1);
+    expect(h200.gfdProductLabel).toBe(
+      sanitizeGpuProductName(measuredH200.nvidia_smi.name),
+    );
+    expect(h200.computeCapability).toBe(
+      measuredH200.nvidia_smi.compute_capability,
+    );
   });
 });
