@@ -31,6 +31,8 @@ export interface ReflectorOptions {
   requestTimeoutMs: number;
   /** How long to wait before asking again for a CRD the cluster lacks. */
   absentRetryMs: number;
+  /** A watch that ends sooner than this with no event counts as a very short watch: the next one waits out the backoff. */
+  minWatchMs: number;
 }
 
 /** Health of one resource's list/watch loop. */
@@ -47,6 +49,8 @@ export interface ReflectorStats {
   watchRestarts: number;
   events: number;
   failures: number;
+  /** Watches the server ended within minWatchMs without an event. */
+  shortWatches: number;
 }
 
 export const DEFAULT_REFLECTOR_OPTIONS: ReflectorOptions = {
@@ -55,6 +59,7 @@ export const DEFAULT_REFLECTOR_OPTIONS: ReflectorOptions = {
   silentWatchMs: 90_000,
   requestTimeoutMs: 30_000,
   absentRetryMs: 300_000,
+  minWatchMs: 1000,
 };
 
 class GoneError extends Error {}
@@ -78,6 +83,8 @@ export class Reflector<T extends KubeObject> {
   private abortWatch: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private readonly backoff = new Backoff();
+  /** Set when restartWatch ended the watch on purpose: its shortness says nothing about the server. */
+  private restartRequested = false;
   private hasData = false;
   /** Whether the last attempt failed without an answer from the server. */
   private unreachable = false;
@@ -88,6 +95,7 @@ export class Reflector<T extends KubeObject> {
     watchRestarts: 0,
     events: 0,
     failures: 0,
+    shortWatches: 0,
   };
 
   constructor(
@@ -113,7 +121,23 @@ export class Reflector<T extends KubeObject> {
     while (!this.stopped) {
       try {
         if (this.resourceVersion === undefined) await this.list();
+        const startedAt = Date.now();
+        const eventsBefore = this.stats.events;
+        this.restartRequested = false;
         await this.watch();
+        if (
+          !this.stopped &&
+          !this.restartRequested &&
+          this.stats.events === eventsBefore &&
+          Date.now() - startedAt < this.options.minWatchMs
+        ) {
+          // As client-go's reflector does (tools/cache/reflector.go, "very short watch"): a watch that ends within a
+          // second without an event is not resumed at once, so a server that accepts and cuts every watch is asked
+          // again on the backoff (0.8 s doubling to 30 s), not in a tight loop. The cache stays current: the next
+          // watch resumes from the last resourceVersion.
+          this.stats.shortWatches += 1;
+          await this.sleep(this.backoff.next());
+        }
       } catch (error) {
         if (this.stopped) break;
         if (error instanceof GoneError) {
@@ -162,6 +186,7 @@ export class Reflector<T extends KubeObject> {
 
   /** Ends the current watch so the loop resumes it (used when the cluster's probe says it came back). */
   restartWatch(): void {
+    this.restartRequested = true;
     this.abortWatch?.();
     this.wake?.();
   }
