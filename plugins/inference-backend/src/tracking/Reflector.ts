@@ -31,7 +31,7 @@ export interface ReflectorOptions {
   requestTimeoutMs: number;
   /** How long to wait before asking again for a CRD the cluster lacks. */
   absentRetryMs: number;
-  /** A watch that ends sooner than this with no event counts as a very short watch: the next one waits out the backoff. */
+  /** Least time between the start of a watch that brought no event and the next watch. */
   minWatchMs: number;
 }
 
@@ -131,12 +131,13 @@ export class Reflector<T extends KubeObject> {
           this.stats.events === eventsBefore &&
           Date.now() - startedAt < this.options.minWatchMs
         ) {
-          // As client-go's reflector does (tools/cache/reflector.go, "very short watch"): a watch that ends within a
-          // second without an event is not resumed at once, so a server that accepts and cuts every watch is asked
-          // again on the backoff (0.8 s doubling to 30 s), not in a tight loop. The cache stays current: the next
-          // watch resumes from the last resourceVersion.
+          // A minimum interval between watch resumes: a watch that ends within minWatchMs without an event (client-go's
+          // reflector calls it a "very short watch", tools/cache/reflector.go) is resumed no sooner than minWatchMs
+          // after it began, so a server that accepts and cuts every watch gets one watch a second per resource, not a
+          // tight loop, while a dropped watch still resumes within a second. The next watch resumes from the last
+          // resourceVersion, so the cache stays current.
           this.stats.shortWatches += 1;
-          await this.sleep(this.backoff.next());
+          await this.sleep(startedAt + this.options.minWatchMs - Date.now());
         }
       } catch (error) {
         if (this.stopped) break;
