@@ -12,7 +12,10 @@ export interface MoeArchitecture {
   topK: number;
   /** Total width of the always-on shared expert(s), 0 when none. */
   sharedExpertIntermediateSize?: number;
-  /** Leading layers that use a dense MLP of `intermediateSize` instead (`first_k_dense_replace`). */
+  /**
+   * Layers that use a dense MLP of `intermediateSize` instead: DeepSeek's leading `first_k_dense_replace`,
+   * Qwen's `mlp_only_layers`, or Jamba's layers outside `expert_layer_period`. Only the count matters for sizing.
+   */
   denseLayers?: number;
 }
 
@@ -26,6 +29,56 @@ export interface MlaArchitecture {
   qkRopeHeadDim: number;
   qkNopeHeadDim: number;
   vHeadDim: number;
+  /** Low-rank query compression (`q_lora_rank`); absent when the query projection is full rank (V2-Lite). */
+  qLoraRank?: number;
+}
+
+/**
+ * Gated DeltaNet linear-attention layers (Qwen3-Next / Qwen3.5): each keeps a fixed recurrent state per
+ * sequence instead of a per-token KV cache.
+ *
+ * @public
+ */
+export interface LinearAttentionArchitecture {
+  /** How many of `numHiddenLayers` are linear-attention layers. */
+  layers: number;
+  numKeyHeads: number;
+  numValueHeads: number;
+  keyHeadDim: number;
+  valueHeadDim: number;
+  /** Width of the causal convolution before the recurrence (`linear_conv_kernel_dim`). */
+  convKernelDim: number;
+}
+
+/**
+ * Mamba (selective state space, Mamba-1) layers of a hybrid such as Jamba: a fixed state per sequence.
+ *
+ * @public
+ */
+export interface MambaArchitecture {
+  /** How many of `numHiddenLayers` are Mamba layers. */
+  layers: number;
+  /** SSM state size per channel (`mamba_d_state`). */
+  dState: number;
+  /** Convolution width (`mamba_d_conv`). */
+  dConv: number;
+  /** Inner width = expand × hiddenSize (`mamba_expand`). */
+  expand: number;
+  /** Rank of the Δ projection (`mamba_dt_rank`, default ceil(hiddenSize / 16)). */
+  dtRank?: number;
+}
+
+/**
+ * Cross-attention layers that attend to encoder (image) tokens (Llama 3.2 Vision): their KV cache holds the
+ * encoder tokens of a request, not its text tokens.
+ *
+ * @public
+ */
+export interface CrossAttentionArchitecture {
+  /** How many of `numHiddenLayers` are cross-attention layers. */
+  layers: number;
+  /** Encoder tokens one request brings (one image at the largest tiling), what each cross layer caches. */
+  encoderTokensPerSequence: number;
 }
 
 /**
@@ -60,6 +113,19 @@ export interface ModelArchitecture {
   rotaryDim?: number;
   /** Layers with sliding-window or chunked attention; vLLM's hybrid KV allocator pads layer groups to equal size. */
   slidingWindowLayers?: number;
+  /**
+   * Tokens a sliding-window layer attends to (`sliding_window`). When set, those layers keep at most the window
+   * per sequence; when absent they are sized like full attention (the older, conservative behaviour).
+   */
+  slidingWindow?: number;
+  /** Linear-attention layers among numHiddenLayers (no per-token KV cache). */
+  linearAttention?: LinearAttentionArchitecture;
+  /** Mamba layers among numHiddenLayers (no per-token KV cache). */
+  mamba?: MambaArchitecture;
+  /** Cross-attention layers among numHiddenLayers (KV per encoder token). */
+  crossAttention?: CrossAttentionArchitecture;
+  /** Learned attention sinks (gpt-oss): one logit per head, no KV-cache cost; kept so a plan can say so. */
+  attentionSinks?: boolean;
   /** Published total parameter count; when set it replaces the computed total (the split stays computed). */
   parameterCount?: number;
 }

@@ -64,8 +64,12 @@ export function estimateParameters(
   let attention: number;
   if (model.mla) {
     const m = model.mla;
+    const qHeadDim = m.qkNopeHeadDim + m.qkRopeHeadDim;
+    const qProjection = m.qLoraRank
+      ? hidden * m.qLoraRank + m.qLoraRank * heads * qHeadDim
+      : hidden * heads * qHeadDim;
     attention =
-      hidden * heads * (m.qkNopeHeadDim + m.qkRopeHeadDim) + // q projection
+      qProjection +
       hidden * (m.kvLoraRank + m.qkRopeHeadDim) + // compressed kv + rope key
       m.kvLoraRank * heads * (m.qkNopeHeadDim + m.vHeadDim) + // kv decompression
       heads * m.vHeadDim * hidden; // output
@@ -78,7 +82,10 @@ export function estimateParameters(
   const mlpMatrices = model.mlp === 'plain' ? 2 : 3;
   const denseMlp = mlpMatrices * hidden * model.intermediateSize;
   const layers = model.numHiddenLayers;
-  let decoder = layers * attention;
+  const recurrentLayers =
+    (model.linearAttention?.layers ?? 0) + (model.mamba?.layers ?? 0);
+  let decoder =
+    (layers - recurrentLayers) * attention + recurrentMixerParameters(model);
   let experts = 0;
   if (model.moe) {
     const moe = model.moe;
@@ -119,6 +126,41 @@ export function estimateParameters(
     vision,
     total: computed,
   };
+}
+
+/**
+ * Parameters of the linear-attention and Mamba layers' mixers (they replace attention in those layers).
+ * Gated DeltaNet: qkvz and βα input projections, causal conv, output projection. Mamba-1: input projection to
+ * 2 × inner, conv, x projection to Δ-rank + 2 × state, Δ projection, A, output projection.
+ */
+function recurrentMixerParameters(model: ModelArchitecture): number {
+  const hidden = model.hiddenSize;
+  let total = 0;
+  const la = model.linearAttention;
+  if (la) {
+    const keyWidth = la.numKeyHeads * la.keyHeadDim;
+    const valueWidth = la.numValueHeads * la.valueHeadDim;
+    total +=
+      la.layers *
+      (hidden * (2 * keyWidth + 2 * valueWidth) +
+        hidden * 2 * la.numValueHeads +
+        (2 * keyWidth + valueWidth) * la.convKernelDim +
+        valueWidth * hidden);
+  }
+  const m = model.mamba;
+  if (m) {
+    const inner = m.expand * hidden;
+    const dtRank = m.dtRank ?? Math.ceil(hidden / 16);
+    total +=
+      m.layers *
+      (hidden * 2 * inner +
+        inner * m.dConv +
+        inner * (dtRank + 2 * m.dState) +
+        dtRank * inner +
+        inner * m.dState +
+        inner * hidden);
+  }
+  return total;
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './planTypes';
 export * from './planner';
 export * from './format';
 export * from './advice';
+export * from './hfConfig';

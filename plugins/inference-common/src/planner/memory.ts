@@ -6,10 +6,24 @@ import {
   WeightPrecision,
   activationBytes,
   defaultActivationDtype,
-  kvCacheElementBytes,
   linearWeightBytes,
 } from './precision';
 import { VLLM_BLOCK_SIZE, VllmSchedulerLimits } from './vllmDefaults';
+import {
+  hasNonFullLayers,
+  kvCacheBytesPerSequence,
+  kvCacheBytesPerToken,
+  kvLayerCounts,
+  kvLayerSlots,
+} from './kvCache';
+
+export {
+  kvCacheBytesPerSequence,
+  kvCacheBytesPerToken,
+  kvLayerCounts,
+  stateBytesPerSequencePerLayer,
+} from './kvCache';
+export type { KvLayerCounts } from './kvCache';
 
 const GIB = 1024 ** 3;
 
@@ -101,13 +115,23 @@ export interface VllmMemoryBreakdown {
  */
 export interface VllmMemoryEstimate {
   perGpu: VllmMemoryBreakdown;
-  /** KV bytes one token occupies on one GPU, including the padding of vLLM's hybrid allocator. */
+  /**
+   * KV bytes one token occupies on one GPU in the full and sliding attention layers, including the padding of
+   * vLLM's hybrid allocator (what "GPU KV cache size: N tokens" divides by).
+   */
   kvBytesPerTokenPerGpu: number;
   /** What vLLM logs as "GPU KV cache size: N tokens" (0 when the budget is exhausted). */
   kvCacheTokens: number;
-  /** kvCacheTokens / maxModelLen: vLLM's "Maximum concurrency" at full-length requests. */
+  /**
+   * vLLM's "Maximum concurrency" at full-length requests: kvCacheTokens / maxModelLen for uniform models; KV memory
+   * / kvCacheGiBPerSequence when sliding windows, recurrent states or cross-attention make a sequence cheaper or
+   * dearer than maxModelLen tokens.
+   */
   maxConcurrency: number;
-  /** KV cache one full-length sequence needs, GiB (vLLM refuses to start when it exceeds kvCacheGiB). */
+  /**
+   * KV cache and recurrent state one full-length sequence needs, GiB, per layer type (see
+   * {@link kvCacheBytesPerSequence}); vLLM refuses to start when it exceeds kvCacheGiB.
+   */
   kvCacheGiBPerSequence: number;
   /** False when vLLM would stop with "max seq len … is larger than the maximum number of tokens …". */
   fitsMaxModelLen: boolean;
@@ -178,51 +202,6 @@ function mxfp4ExpertBytes(model: ModelArchitecture, tp: number): number {
 }
 
 /**
- * KV-cache bytes per token on one GPU (without allocator padding): 2 × layers × KV heads per rank × head dim ×
- * element bytes. KV heads are replicated once tensor parallelism exceeds their count; MLA caches one latent of
- * kvLoraRank + ropeDim per layer on every rank.
- *
- * @public
- */
-export function kvCacheBytesPerToken(
-  model: ModelArchitecture,
-  options: {
-    kvCacheDtype?: KvCacheDtype;
-    activationDtype: ActivationDtype;
-    tensorParallelSize?: number;
-    pipelineParallelSize?: number;
-  },
-): number {
-  const element = kvCacheElementBytes(
-    options.kvCacheDtype ?? 'auto',
-    options.activationDtype,
-  );
-  const layers = Math.ceil(
-    model.numHiddenLayers / (options.pipelineParallelSize ?? 1),
-  );
-  if (model.mla) {
-    return layers * (model.mla.kvLoraRank + model.mla.qkRopeHeadDim) * element;
-  }
-  const kvHeadsPerRank = Math.max(
-    1,
-    model.numKeyValueHeads / (options.tensorParallelSize ?? 1),
-  );
-  return 2 * layers * Math.ceil(kvHeadsPerRank) * headDimOf(model) * element;
-}
-
-/**
- * Layer slots vLLM's hybrid KV allocator reserves: sliding-window and full-attention layers are grouped in groups
- * of equal size (the smaller count), padded up. Equal to the layer count for uniform models.
- */
-function kvLayerSlots(model: ModelArchitecture, layers: number): number {
-  const sliding = Math.min(model.slidingWindowLayers ?? 0, layers);
-  const full = layers - sliding;
-  if (sliding === 0 || full === 0) return layers;
-  const group = Math.min(sliding, full);
-  return Math.ceil(sliding / group) * group + Math.ceil(full / group) * group;
-}
-
-/**
  * Reproduces vLLM's startup memory accounting for one instance: KV cache = total × utilization − weights −
  * activation peak − non-torch memory; CUDA graphs are captured afterwards in the remaining headroom.
  *
@@ -268,19 +247,43 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   const totalGiB = input.usableMemoryGiB;
   const budgetGiB = totalGiB * input.gpuMemoryUtilization;
   const kvCacheGiB = budgetGiB - weightsGiB - activationPeakGiB - nonTorchGiB;
-  const rawBytesPerToken = kvCacheBytesPerToken(model, {
+  const kvOptions = {
     kvCacheDtype: input.kvCacheDtype,
     activationDtype: activation,
     tensorParallelSize: tp,
     pipelineParallelSize: pp,
-  });
+  };
+  const rawBytesPerToken = kvCacheBytesPerToken(model, kvOptions);
+  const counts = kvLayerCounts(model);
+  const attentionLayersPerStage = Math.ceil(
+    (counts.full + counts.sliding) / pp,
+  );
   const kvBytesPerTokenPerGpu =
-    (rawBytesPerToken * kvLayerSlots(model, layersPerStage)) / layersPerStage;
-  const kvCacheTokens =
-    kvCacheGiB > 0
-      ? Math.floor((kvCacheGiB * GIB) / kvBytesPerTokenPerGpu / blockSize) *
-        blockSize
+    attentionLayersPerStage > 0
+      ? (rawBytesPerToken * kvLayerSlots(model, attentionLayersPerStage)) /
+        attentionLayersPerStage
       : 0;
+  // Uniform models: a sequence is maxModelLen tokens. Hybrids: each layer type counts its own way.
+  const bytesPerSequence = hasNonFullLayers(model)
+    ? kvCacheBytesPerSequence(model, {
+        ...kvOptions,
+        maxModelLen: input.maxModelLen,
+        maxNumBatchedTokens: scheduler.maxNumBatchedTokens,
+        blockSize,
+      })
+    : kvBytesPerTokenPerGpu * input.maxModelLen;
+  const kvBytes = Math.max(0, kvCacheGiB) * GIB;
+  const maxConcurrency = hasNonFullLayers(model)
+    ? kvBytes / bytesPerSequence
+    : undefined;
+  // With no attention layer (a pure state model) vLLM's token count follows from whole sequences.
+  const tokensFromSequences =
+    Math.floor(maxConcurrency ?? 0) * input.maxModelLen;
+  const tokensFromLayers =
+    kvBytesPerTokenPerGpu > 0
+      ? Math.floor(kvBytes / kvBytesPerTokenPerGpu / blockSize) * blockSize
+      : tokensFromSequences;
+  const kvCacheTokens = kvCacheGiB > 0 ? tokensFromLayers : 0;
   const headroomGiB = totalGiB - budgetGiB;
   return {
     perGpu: {
@@ -295,9 +298,12 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
     },
     kvBytesPerTokenPerGpu,
     kvCacheTokens,
-    maxConcurrency: kvCacheTokens / input.maxModelLen,
-    kvCacheGiBPerSequence: (kvBytesPerTokenPerGpu * input.maxModelLen) / GIB,
-    fitsMaxModelLen: kvCacheTokens >= input.maxModelLen,
+    maxConcurrency: maxConcurrency ?? kvCacheTokens / input.maxModelLen,
+    kvCacheGiBPerSequence: bytesPerSequence / GIB,
+    fitsMaxModelLen:
+      maxConcurrency === undefined
+        ? kvCacheTokens >= input.maxModelLen
+        : maxConcurrency >= 1,
     cudaGraphFits: cudaGraphGiB <= headroomGiB,
   };
 }

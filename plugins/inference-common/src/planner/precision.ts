@@ -1,6 +1,7 @@
 /**
  * How the weights are stored. `int4` is a generic 4-bit weight-only checkpoint (AWQ or GPTQ, group size 128);
- * `mxfp4` applies to MoE expert weights (gpt-oss style).
+ * `mxfp4` applies to MoE expert weights (gpt-oss style); `nvfp4` is NVIDIA's FP4 with an FP8 scale per 16 weights
+ * (ModelOpt / compressed-tensors NVFP4 checkpoints).
  *
  * @public
  */
@@ -13,7 +14,8 @@ export type WeightPrecision =
   | 'int4'
   | 'awq'
   | 'gptq'
-  | 'mxfp4';
+  | 'mxfp4'
+  | 'nvfp4';
 
 /**
  * Every weight precision the planner understands.
@@ -30,6 +32,7 @@ export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = [
   'awq',
   'gptq',
   'mxfp4',
+  'nvfp4',
 ];
 
 /**
@@ -71,6 +74,8 @@ export function kvCacheElementBytes(
 const INT4_GROUP_SCALE_BYTES = 2 / 128;
 /** MXFP4: 4-bit values plus one 8-bit shared exponent per block of 32 → 4.25 bits. */
 const MXFP4_BYTES = 0.5 * (1 + 1 / 16);
+/** NVFP4: 4-bit values plus one FP8 (E4M3) scale per block of 16 → 4.5 bits (the per-tensor scale is negligible). */
+const NVFP4_BYTES = 0.5 + 1 / 16;
 
 /**
  * Bytes per quantized weight of the transformer's linear layers (embeddings, LM head and vision towers stay at
@@ -97,6 +102,8 @@ export function linearWeightBytes(
       return 0.5 + INT4_GROUP_SCALE_BYTES;
     case 'mxfp4':
       return MXFP4_BYTES;
+    case 'nvfp4':
+      return NVFP4_BYTES;
     default:
       throw new Error(`Unknown precision ${precision as string}`);
   }
@@ -173,6 +180,12 @@ export function vllmPrecisionArgs(
         quantization: 'mxfp4',
         note: 'needs an MXFP4 checkpoint (e.g. gpt-oss).',
       };
+    case 'nvfp4':
+      return {
+        dtype,
+        quantization: 'modelopt_fp4',
+        note: 'needs an NVFP4 checkpoint (ModelOpt or compressed-tensors; vLLM reads the method from its config).',
+      };
     default:
       return { dtype };
   }
@@ -201,6 +214,18 @@ export function precisionSupport(
     return {
       supported: false,
       note: `${precision} kernels need compute capability 8.0 or newer`,
+    };
+  }
+  if (precision === 'nvfp4' && cc < 8) {
+    return {
+      supported: false,
+      note: 'nvfp4 kernels need compute capability 8.0 or newer',
+    };
+  }
+  if (precision === 'nvfp4' && cc < 10) {
+    return {
+      supported: true,
+      note: `compute capability ${computeCapability} has no FP4 tensor cores (Blackwell, 10.0+): weight-only FP4, no compute speed-up`,
     };
   }
   if (precision === 'fp8' && cc < 8.9) {
