@@ -2,11 +2,14 @@ import {
   SimulatorHandle,
   startSimulator,
 } from '@inference-platform/cluster-simulator';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
 import yaml from 'yaml';
 import {
   dryRun,
   startScaffolderBackend,
 } from './__testUtils__/scaffolderBackend';
+import { eventually } from './__testUtils__/tasks';
 import { VLLM_FORM } from './__testUtils__/vllmForm';
 
 jest.setTimeout(180_000);
@@ -87,8 +90,17 @@ describe('vllm-model-service template (dry run)', () => {
         },
       },
     });
-    // the inference backend needs a moment to sync the simulated clusters
-    await new Promise(resolve => setTimeout(resolve, 3000));
+    // the plan reads the inference backend's view of the clusters: wait until it has listed all of them
+    await eventually('every cluster synced', async () => {
+      const res = await request(server)
+        .get('/api/inference/clusters')
+        .set('Authorization', mockCredentials.user.header());
+      return res.status === 200 &&
+        res.body.items.length === sim.clusters.length &&
+        res.body.items.every((c: { state: string }) => c.state === 'synced')
+        ? true
+        : undefined;
+    });
   });
 
   afterAll(async () => {

@@ -108,7 +108,22 @@ describeIfPrometheus(
       ).catch(error => {
         throw new Error(`${error}\nprometheus said:\n${output}`);
       });
-      await new Promise(resolve => setTimeout(resolve, 6000));
+      // rates need at least two samples of every series in their window: wait until Prometheus holds three
+      await eventually(
+        async () => {
+          const res = await fetch(
+            `${prometheusUrl}/api/v1/query?query=${encodeURIComponent(
+              'min(count_over_time(vllm:num_requests_running[1m]))',
+            )}`,
+          );
+          const body = await res.json();
+          const samples = Number(body.data.result[0]?.value[1] ?? 0);
+          if (samples < 3)
+            throw new Error(`only ${samples} samples per series yet`);
+        },
+        30_000,
+        500,
+      );
     });
 
     afterAll(async () => {

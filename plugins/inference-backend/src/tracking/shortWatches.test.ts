@@ -12,7 +12,7 @@ import { TRACKED_RESOURCES } from './resources';
 const pods = TRACKED_RESOURCES.find(r => r.id === 'pods')!;
 
 async function serve(options: { cutWatches: boolean }) {
-  const requests = { lists: 0, watches: 0 };
+  const requests = { lists: 0, watches: 0, watchTimes: [] as number[] };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     res.setHeader('Content-Type', 'application/json');
@@ -21,6 +21,7 @@ async function serve(options: { cutWatches: boolean }) {
       url.searchParams.get('watch') === '1'
     ) {
       requests.watches += 1;
+      requests.watchTimes.push(Date.now());
       res.writeHead(200);
       if (options.cutWatches) {
         res.end();
@@ -74,22 +75,30 @@ function reflectorOn(kubeConfig: KubeConfig) {
   });
 }
 
-const waitMs = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+async function until(condition: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
 
 describe('a server that accepts and cuts every watch', () => {
   it('is asked again once a second, not in a tight loop, and the reflector stays synced', async () => {
     const { server, kubeConfig, requests } = await serve({ cutWatches: true });
     const reflector = reflectorOn(kubeConfig);
     const running = reflector.run();
-    // one watch a second: at 0, 1, 2 and perhaps 3 s
-    await waitMs(3000);
+    await until(() => requests.watches >= 4);
     reflector.stop();
     await running;
     server.close();
 
+    // one watch a second at most (the tight loop made ~1000 a second)
+    const gaps = requests.watchTimes
+      .slice(1)
+      .map((t, i) => t - requests.watchTimes[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(950);
     expect(requests.lists).toBe(1);
-    expect(requests.watches).toBeGreaterThanOrEqual(3);
-    expect(requests.watches).toBeLessThanOrEqual(4);
     expect(reflector.stats.shortWatches).toBe(requests.watches);
     expect(reflector.stats.failures).toBe(0);
     expect(reflector.state.phase).toBe('synced');
@@ -99,7 +108,7 @@ describe('a server that accepts and cuts every watch', () => {
     const { server, kubeConfig, requests } = await serve({ cutWatches: false });
     const reflector = reflectorOn(kubeConfig);
     const running = reflector.run();
-    await waitMs(500);
+    await until(() => reflector.stats.events === 1);
     reflector.stop();
     await running;
     server.close();
