@@ -9,6 +9,18 @@ import {
 import { VLLM_BLOCK_SIZE } from './vllmDefaults';
 
 /**
+ * How the KV cache is laid out: its element type and how the layers and heads are split over GPUs.
+ *
+ * @public
+ */
+export interface KvLayout {
+  kvCacheDtype?: KvCacheDtype;
+  activationDtype: ActivationDtype;
+  tensorParallelSize?: number;
+  pipelineParallelSize?: number;
+}
+
+/**
  * KV-cache bytes per token on one GPU (without allocator padding), over the self-attention layers only (full and
  * sliding window): 2 (K and V) × layers × KV heads per rank × head dim × element bytes. KV heads are replicated
  * once tensor parallelism exceeds their count; MLA caches one latent of kvLoraRank + ropeDim per layer on every
@@ -24,12 +36,7 @@ import { VLLM_BLOCK_SIZE } from './vllmDefaults';
  */
 export function kvCacheBytesPerToken(
   model: ModelArchitecture,
-  options: {
-    kvCacheDtype?: KvCacheDtype;
-    activationDtype: ActivationDtype;
-    tensorParallelSize?: number;
-    pipelineParallelSize?: number;
-  },
+  options: KvLayout,
 ): number {
   const counts = kvLayerCounts(model);
   const layers = Math.ceil(
@@ -146,11 +153,7 @@ export function stateBytesPerSequencePerLayer(
  */
 export function kvCacheBytesPerSequence(
   model: ModelArchitecture,
-  options: {
-    kvCacheDtype?: KvCacheDtype;
-    activationDtype: ActivationDtype;
-    tensorParallelSize?: number;
-    pipelineParallelSize?: number;
+  options: KvLayout & {
     maxModelLen: number;
     maxNumBatchedTokens: number;
     blockSize?: number;
