@@ -1,5 +1,25 @@
 export interface Config {
   inference?: {
+    /**
+     * Where the vLLM template reads the config.json of a model outside the catalog: a Hugging Face–compatible endpoint
+     * (default https://huggingface.co; a mirror must serve /<org>/<model>/resolve/<revision>/config.json) or a
+     * folder of the model cache holding <org>/<model>/config.json.
+     * @visibility backend
+     */
+    modelSource?: {
+      /** @visibility backend */
+      baseUrl?: string;
+      /** Bearer token for gated models or a private mirror, e.g. ${HF_TOKEN}. @visibility secret */
+      token?: string;
+      /** default main @visibility backend */
+      revision?: string;
+      /** default 10 @visibility backend */
+      timeoutSeconds?: number;
+      /** How long a fetched config is reused, default 3600. @visibility backend */
+      cacheSeconds?: number;
+      /** A folder of the model cache instead of an endpoint. @visibility backend */
+      directory?: string;
+    };
     /** Serving images of the scaffolder templates. @visibility backend */
     images?: {
       /**

@@ -16,6 +16,7 @@ import { createImageResolveAction } from './actions/imageResolve';
 import { createManifestsApplyAction } from './actions/manifestsApply';
 import { createManifestsValidateAction } from './actions/manifestsValidate';
 import { createPlanCreateAction } from './actions/planCreate';
+import { ModelSource, readModelSourceSettings } from './models/modelSource';
 import { createQuotaReleaseAction } from './actions/quotaRelease';
 import { createQuotaReserveAction } from './actions/quotaReserve';
 import { readImageSettings } from './images/imageConfig';
@@ -53,7 +54,11 @@ export const scaffolderModuleInference = createBackendModule({
           createClusterSettingsAction({
             settingsOf: readClusterPlatforms(config).settingsOf,
           }),
-          createPlanCreateAction({ inference, tenancy }),
+          createPlanCreateAction({
+            inference,
+            tenancy,
+            modelSource: new ModelSource(readModelSourceSettings(config)),
+          }),
           createImageResolveAction({ images, inference }),
           createQuotaReserveAction({ inference, tenancy }),
           createQuotaReleaseAction({ inference }),

@@ -7,3 +7,4 @@ export * from './planner';
 export * from './format';
 export * from './advice';
 export * from './hfConfig';
+export * from './hfSummary';

@@ -2,6 +2,10 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  describeHfConfig,
+  describeHfModel,
+  findModel,
+  HfModelDescription,
   ModelServingPlan,
   placementRefusal,
   planModelServing,
@@ -12,6 +16,7 @@ import {
   InferenceService,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
+import { ModelSource } from '../models/modelSource';
 import { examples } from './planCreate.examples';
 
 const PRECISIONS = [
@@ -70,6 +75,8 @@ export function createPlanCreateAction(options: {
   inference: InferenceService;
   /** When given, the owner must be the user's team and the clusters ones it may deploy to. */
   tenancy?: TeamTenancy;
+  /** Where the config.json of a model outside the catalog is fetched from (inference.modelSource). */
+  modelSource?: ModelSource;
 }) {
   return createTemplateAction({
     id: 'inference:plan:create',
@@ -104,6 +111,14 @@ export function createPlanCreateAction(options: {
             .optional()
             .describe(
               'Architecture numbers (as in its config.json) of a model that is not in the catalog',
+            ),
+        modelConfig: z =>
+          z
+            .string()
+            .max(1_000_000)
+            .optional()
+            .describe(
+              "The model's config.json, pasted (air-gapped installations); otherwise a model outside the catalog is fetched from inference.modelSource",
             ),
         precision: z =>
           z
@@ -182,6 +197,13 @@ export function createPlanCreateAction(options: {
         reason: z => z.string(),
         plan: z =>
           z.string().describe('The plan as JSON, for the entity annotation'),
+        modelArchitecture: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "What was read from a model's config.json (family, layers by type, experts, precision), for the review",
+            ),
       },
     },
     async handler(ctx) {
@@ -210,6 +232,11 @@ export function createPlanCreateAction(options: {
             if (refusal) throw new InputError(refusal);
           }
         }
+      }
+      const fromConfig = await modelFromConfig(input, options.modelSource);
+      if (fromConfig) {
+        ctx.logger.info(`Model ${input.model}: ${fromConfig.summary}`);
+        ctx.output('modelArchitecture', fromConfig.summary);
       }
       const pools = await availableGpuTypes(
         options.inference,
@@ -264,8 +291,10 @@ export function createPlanCreateAction(options: {
       try {
         const perType = types.map(gpuType =>
           planModelServing({
-            model: input.architecture ?? input.model,
-            precision: input.precision as WeightPrecision,
+            model:
+              input.architecture ?? fromConfig?.architecture ?? input.model,
+            precision: (fromConfig?.precision ??
+              input.precision) as WeightPrecision,
             kvCacheDtype: input.kvCacheDtype,
             maxModelLen: input.maxModelLen,
             targetConcurrency: input.concurrency,
@@ -374,4 +403,49 @@ export function createPlanCreateAction(options: {
       );
     },
   });
+}
+
+/**
+ * The architecture of a model given by its config.json: pasted into the form, or fetched from the model source for a
+ * model that is neither in the catalog nor described by architecture numbers. Undefined for catalog models.
+ */
+async function modelFromConfig(
+  input: { model: string; architecture?: unknown; modelConfig?: string },
+  modelSource: ModelSource | undefined,
+): Promise<
+  { architecture: object; precision?: string; summary: string } | undefined
+> {
+  if (input.architecture) return undefined;
+  let config: unknown;
+  if (input.modelConfig?.trim()) {
+    try {
+      config = JSON.parse(input.modelConfig);
+    } catch (error) {
+      throw new InputError(
+        `The pasted config.json is not JSON: ${(error as Error).message}`,
+      );
+    }
+  } else {
+    if (findModel(input.model) || !modelSource) return undefined;
+    config = await modelSource.configOf(input.model);
+  }
+  let description: HfModelDescription;
+  try {
+    description = describeHfConfig(config);
+  } catch (error) {
+    throw new InputError(
+      `Cannot size ${input.model} from its config.json: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  return {
+    architecture: { ...description.architecture, id: input.model },
+    // a quantized checkpoint is served in its own precision whatever the form says
+    precision:
+      description.precision === 'bf16' || description.precision === 'fp16'
+        ? undefined
+        : description.precision,
+    summary: describeHfModel(description),
+  };
 }
