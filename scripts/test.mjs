@@ -37,8 +37,19 @@ for (const configs of [['app-config.yaml'], ['app-config.production.yaml']]) {
   if (run('npx', args) !== 0) failedChecks += 1;
 }
 
-// before jest, so that no test builds the app while another serves it
-if (run('bash', ['scripts/production/build.sh']) !== 0) {
+// Before jest, so that no test builds the app while another serves it; only when this run includes the production
+// bundle's test (a run narrowed by --testPathPattern to other suites, e.g. one started by a test, builds nothing).
+const PRODUCTION_TEST = 'packages/e2e-tests/src/productionBundle.test.ts';
+const patternArg = process.argv.findIndex(a =>
+  a.startsWith('--testPathPattern'),
+);
+const pattern =
+  patternArg < 0
+    ? undefined
+    : process.argv[patternArg].split('=')[1] ?? process.argv[patternArg + 1];
+const runsProductionTest =
+  pattern === undefined || new RegExp(pattern).test(PRODUCTION_TEST);
+if (runsProductionTest && run('bash', ['scripts/production/build.sh']) !== 0) {
   failedChecks += 1;
   console.log('the production build failed');
 }
