@@ -61,5 +61,6 @@ describe('scale scenario', () => {
     } finally {
       await sim.stop();
     }
-  });
+    // 400 pods through scheduling and a simulated minute: a second alone, several on CI's shared cores
+  }, 60_000);
 });
