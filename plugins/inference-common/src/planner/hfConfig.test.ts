@@ -134,6 +134,71 @@ const EXPECTED: Record<string, Expected> = {
     experts: { count: 8, topK: 2, width: 16384 },
     tied: false,
   },
+  'meta-llama__Llama-3.1-8B.json': {
+    modelType: 'llama',
+    layers: 32,
+    kvHeads: 8,
+    headDim: 4096 / 32, // 128
+    full: 32,
+    kvBytesPerToken: 32 * 2 * 8 * 128 * 2, // 131072
+    tied: false,
+  },
+  'meta-llama__Llama-3.2-3B.json': {
+    modelType: 'llama',
+    layers: 28,
+    kvHeads: 8,
+    headDim: 128, // explicit head_dim (3072 / 24 would also be 128)
+    full: 28,
+    kvBytesPerToken: 28 * 2 * 8 * 128 * 2, // 114688
+    tied: true,
+  },
+  'Qwen__Qwen2.5-3B.json': {
+    modelType: 'qwen2',
+    layers: 36,
+    kvHeads: 2,
+    headDim: 2048 / 16, // 128
+    full: 36, // use_sliding_window false
+    kvBytesPerToken: 36 * 2 * 2 * 128 * 2, // 36864
+    tied: true,
+  },
+  'Qwen__Qwen2.5-14B.json': {
+    modelType: 'qwen2',
+    layers: 48,
+    kvHeads: 8,
+    headDim: 5120 / 40, // 128
+    full: 48, // use_sliding_window false
+    kvBytesPerToken: 48 * 2 * 8 * 128 * 2, // 196608
+    tied: false,
+  },
+  'Qwen__Qwen3-14B.json': {
+    modelType: 'qwen3',
+    layers: 40,
+    kvHeads: 8,
+    headDim: 128, // explicit head_dim
+    full: 40,
+    kvBytesPerToken: 40 * 2 * 8 * 128 * 2, // 163840
+    tied: false,
+  },
+  'Qwen__Qwen3-32B.json': {
+    modelType: 'qwen3',
+    layers: 64,
+    kvHeads: 8,
+    headDim: 128, // explicit head_dim, not 5120 / 64 = 80
+    full: 64,
+    kvBytesPerToken: 64 * 2 * 8 * 128 * 2, // 262144
+    tied: false,
+  },
+  'Qwen__Qwen3-30B-A3B.json': {
+    modelType: 'qwen3_moe',
+    layers: 48,
+    kvHeads: 4,
+    headDim: 128, // explicit head_dim, not 2048 / 32 = 64
+    full: 48,
+    kvBytesPerToken: 48 * 2 * 4 * 128 * 2, // 98304
+    // decoder_sparse_step 1 and mlp_only_layers []: every layer is MoE; no shared expert
+    experts: { count: 128, topK: 8, width: 768 },
+    tied: false,
+  },
 };
 
 describe('describeHfConfig on the real config.json fixtures', () => {
