@@ -82,6 +82,24 @@ export interface CrossAttentionArchitecture {
 }
 
 /**
+ * The vision encoder vLLM runs on dummy images when it profiles memory at startup (multimodal models): its
+ * activations of that run are taken from the KV-cache budget.
+ *
+ * @public
+ */
+export interface VisionEncoderArchitecture {
+  layers: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  /** SiLU/SwiGLU MLP (gate, up, down) instead of up/down. */
+  gatedMlp: boolean;
+  /** Patches the encoder processes for the largest image the processor accepts. */
+  patchesPerItem: number;
+  /** Tokens that image becomes in the language model (after patch merging). */
+  tokensPerItem: number;
+}
+
+/**
  * The numbers that describe a transformer for sizing, named after Hugging Face `config.json` keys in camelCase.
  * Any model can be described this way; catalog models carry them already.
  *
@@ -107,6 +125,8 @@ export interface ModelArchitecture {
   mla?: MlaArchitecture;
   /** Parameters of a vision tower and projector, kept at 16 bits by weight quantization. */
   visionParams?: number;
+  /** The vision encoder's profiling workload (multimodal models). */
+  visionEncoder?: VisionEncoderArchitecture;
   /** Total positions of the rotary caches vLLM allocates (default maxPositionEmbeddings; linear scaling multiplies it). */
   ropeCachePositions?: number;
   /** Rotary dimensions (default headDim; qkRopeHeadDim for MLA). */

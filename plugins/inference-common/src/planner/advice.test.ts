@@ -1,8 +1,10 @@
+import { vllmEngineBehaviour } from './vllmEngine';
 import { findModel } from '../catalog/models';
 import { adviseKvCacheFit, roundDownContext } from './advice';
 
 const L4 = {
   usableMemoryGiB: 22.05,
+  engine: vllmEngineBehaviour('0.19.0'),
   scheduler: { maxNumSeqs: 256, maxNumBatchedTokens: 2048 },
 };
 

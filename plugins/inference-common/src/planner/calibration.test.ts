@@ -30,6 +30,7 @@ function predict(run: CalibrationRun) {
     gpuMemoryUtilization: run.input.gpuMemoryUtilization,
     gpuTypes: ['h100-80gb-sxm'],
     tensorParallelSize: run.input.tensorParallelSize,
+    vllmVersion: '0.19.0',
   });
   const h100 = plan.plans[0];
   // The planner and the memory model must agree: the plan is built from the same estimate.

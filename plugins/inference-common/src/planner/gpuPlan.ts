@@ -19,7 +19,10 @@ import {
   precisionSupport,
   vllmPrecisionArgs,
 } from './precision';
-import { VllmSchedulerLimits, vllmSchedulerDefaults } from './vllmDefaults';
+import { VllmSchedulerLimits } from './vllmDefaults';
+import { VllmEngineBehaviour, profilingSchedulerLimits } from './vllmEngine';
+import { PlannerErrorBand } from './engineCalibration';
+import { planErrorBand } from './planBands';
 
 interface Candidate {
   tp: number;
@@ -39,6 +42,7 @@ export function planOnGpuType(ctx: {
   utilization: number;
   priceKind: PriceKind;
   prices: readonly ResolvedGpuPrice[];
+  engine: VllmEngineBehaviour;
 }): GpuServingPlan {
   const {
     type,
@@ -71,13 +75,14 @@ export function planOnGpuType(ctx: {
     );
   }
   if (support.note && support.supported) notes.push(support.note);
-  const scheduler: VllmSchedulerLimits = {
-    ...vllmSchedulerDefaults({
-      usableMemoryGiB: type.usableMemoryGiB,
-      name: type.gpu.name,
-    }),
-    ...ctx.request.scheduler,
-  };
+  const scheduler: VllmSchedulerLimits = profilingSchedulerLimits(
+    ctx.engine,
+    { usableMemoryGiB: type.usableMemoryGiB, name: type.gpu.name },
+    maxModelLen,
+    ctx.request.scheduler,
+  );
+  const errorBand = planErrorBand(model, precision, ctx.engine, scheduler);
+  if (!errorBand.calibrated) notes.push(errorBand.basis);
   // A MIG slice is one device without peer links: no tensor parallelism across slices.
   const maxTp = type.mig ? 1 : ctx.request.maxGpusPerNode ?? 8;
   const pinned = ctx.request.tensorParallelSize;
@@ -115,21 +120,25 @@ export function planOnGpuType(ctx: {
       gpuMemoryUtilization: utilization,
       usableMemoryGiB: type.usableMemoryGiB,
       scheduler,
+      engine: ctx.engine,
     });
     lastEstimate = { tp: check.tensorParallelSize, estimate };
-    const failure = describeFailure(
-      check.tensorParallelSize,
-      estimate,
-      maxModelLen,
-      utilization,
-    );
+    const failure =
+      describeFailure(
+        check.tensorParallelSize,
+        estimate,
+        maxModelLen,
+        utilization,
+      ) ?? describeMarginFailure(check.tensorParallelSize, estimate, errorBand);
     if (failure) {
       failures.push(failure);
     } else {
       candidates.push({
         tp: check.tensorParallelSize,
         estimate,
-        replicas: Math.ceil(targetConcurrency / estimate.maxConcurrency),
+        replicas: Math.ceil(
+          targetConcurrency / concurrencyWithMargin(estimate, errorBand),
+        ),
       });
     }
   }
@@ -214,7 +223,33 @@ export function planOnGpuType(ctx: {
     price,
     costPerHourUsd:
       best && price ? replicas * tp * price.usdPerGpuHour : undefined,
+    errorBand,
   };
+}
+
+/** Full-length sequences a replica holds once the KV error band is kept free. */
+function concurrencyWithMargin(
+  estimate: VllmMemoryEstimate,
+  band: PlannerErrorBand,
+): number {
+  const kv = estimate.perGpu.kvCacheGiB;
+  if (kv <= 0) return 0;
+  return (estimate.maxConcurrency * Math.max(0, kv - band.kvCacheGiB)) / kv;
+}
+
+function describeMarginFailure(
+  tp: number,
+  estimate: VllmMemoryEstimate,
+  band: PlannerErrorBand,
+): string | undefined {
+  if (concurrencyWithMargin(estimate, band) >= 1) return undefined;
+  return `TP=${tp}: the KV cache (${gib(
+    estimate.perGpu.kvCacheGiB,
+  )}) holds one max-model-len sequence (${gib(
+    estimate.kvCacheGiBPerSequence,
+  )}) only without the planner's error margin of ${gib(band.kvCacheGiB)} (${
+    band.basis
+  }): vLLM may refuse to start`;
 }
 
 function describeFailure(

@@ -9,6 +9,7 @@ import { precisionFromHfConfig } from './hfQuantization';
 import {
   crossAttentionEncoderTokens,
   visionParamsFromHfConfig,
+  visionEncoderFromHfConfig,
 } from './hfVision';
 import { WeightPrecision } from './precision';
 
@@ -135,6 +136,12 @@ export function describeHfConfig(config: unknown): HfModelDescription {
     notes.push(
       'vision tower parameters approximated from vision_config (see visionParamsFromHfConfig)',
     );
+    const encoder = visionEncoderFromHfConfig(vision_config);
+    if (encoder) architecture.visionEncoder = encoder;
+    else
+      notes.push(
+        'no image size in vision_config: the vision encoder profiling run is not sized',
+      );
   }
   if (layerTypes.cross > 0) {
     if (!vision_config) {

@@ -104,6 +104,8 @@ export const hfVisionConfigSchema = z
     spatial_merge_size: count.optional(),
     vision_output_dim: count.optional(),
     out_hidden_size: count.optional(),
+    /** Not a config.json key: the image processor's largest image (preprocessor_config.json), when known. */
+    max_pixels: count.optional(),
   })
   .passthrough();
 

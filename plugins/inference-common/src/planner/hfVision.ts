@@ -1,3 +1,4 @@
+import { VisionEncoderArchitecture } from '../catalog/modelTypes';
 import { HfVisionConfig } from './hfConfigSchema';
 
 /**
@@ -64,4 +65,59 @@ export function crossAttentionEncoderTokens(vision: HfVisionConfig): number {
   }
   const perSide = Math.floor(vision.image_size! / vision.patch_size!);
   return vision.max_num_tiles! * (perSide * perSide + 1);
+}
+
+/**
+ * Qwen2-VL's image processor default `max_pixels` (28 × 28 × 16384, `preprocessor_config.json` of Qwen2-VL and
+ * Qwen2.5-VL): the largest image vLLM feeds the encoder when it profiles.
+ */
+const QWEN_VL_DEFAULT_MAX_PIXELS = 12845056;
+
+/**
+ * The encoder workload of vLLM's multimodal profiling run: the largest image the processor accepts, in patches
+ * (what the encoder layers process) and in language-model tokens (what the encoder budget counts). Qwen-VL
+ * (dynamic resolution): max_pixels / patch² patches, merged spatial_merge_size² to one token. Mllama: every tile
+ * of the largest tiling. Fixed-size towers (SigLIP, CLIP): (image_size / patch_size)². Undefined when the
+ * config gives no image size.
+ */
+export function visionEncoderFromHfConfig(
+  vision: HfVisionConfig,
+): VisionEncoderArchitecture | undefined {
+  const layers =
+    (vision.num_hidden_layers ?? vision.depth ?? 0) +
+    (vision.num_global_layers ?? 0);
+  const hiddenSize = vision.embed_dim ?? vision.hidden_size;
+  const intermediateSize =
+    vision.intermediate_size ??
+    (vision.mlp_ratio && hiddenSize ? vision.mlp_ratio * hiddenSize : 0);
+  const patch = vision.patch_size;
+  if (!layers || !hiddenSize || !intermediateSize || !patch) return undefined;
+  const gatedMlp = /silu|swiglu/i.test(vision.hidden_act ?? '');
+  const merge = vision.spatial_merge_size;
+  if (merge) {
+    const patches = Math.floor(
+      (vision.max_pixels ?? QWEN_VL_DEFAULT_MAX_PIXELS) / patch ** 2,
+    );
+    return {
+      layers,
+      hiddenSize,
+      intermediateSize,
+      gatedMlp,
+      patchesPerItem: patches,
+      tokensPerItem: Math.floor(patches / merge ** 2),
+    };
+  }
+  if (!vision.image_size) return undefined;
+  const perSide = Math.floor(vision.image_size / patch);
+  const patches = vision.max_num_tiles
+    ? vision.max_num_tiles * (perSide * perSide + 1)
+    : perSide * perSide;
+  return {
+    layers,
+    hiddenSize,
+    intermediateSize,
+    gatedMlp,
+    patchesPerItem: patches,
+    tokensPerItem: patches,
+  };
 }

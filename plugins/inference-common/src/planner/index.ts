@@ -8,3 +8,10 @@ export * from './format';
 export * from './advice';
 export * from './hfConfig';
 export * from './hfSummary';
+export * from './vllmEngine';
+export {
+  engineOverheads,
+  plannerErrorBand,
+  SWEEP_ENGINE_OVERHEADS,
+} from './engineCalibration';
+export type { EngineOverheads, PlannerErrorBand } from './engineCalibration';

@@ -1,3 +1,4 @@
+import { vllmEngineBehaviour } from './vllmEngine';
 import { findModel } from '../catalog/models';
 import modelsReference from '../catalog/__fixtures__/models.reference.json';
 import calibrationModels from './__fixtures__/calibration-models.json';
@@ -101,6 +102,8 @@ describe('estimateVllmMemory', () => {
     maxModelLen: 8192,
     gpuMemoryUtilization: 0.95,
     ...H100,
+    // The release the overhead model was fitted on: CUDA graphs outside the budget.
+    engine: vllmEngineBehaviour('0.19.0'),
   };
 
   it('reproduces vLLM accounting: KV = total × utilization − weights − activation peak − non-torch', () => {

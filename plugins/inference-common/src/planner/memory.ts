@@ -9,6 +9,8 @@ import {
   linearWeightBytes,
 } from './precision';
 import { VLLM_BLOCK_SIZE, VllmSchedulerLimits } from './vllmDefaults';
+import { VllmEngineBehaviour, vllmEngineBehaviour } from './vllmEngine';
+import { EngineOverheads, engineOverheads } from './engineCalibration';
 import {
   hasNonFullLayers,
   kvCacheBytesPerSequence,
@@ -86,6 +88,10 @@ export interface VllmMemoryInput {
   scheduler: VllmSchedulerLimits;
   /** Default 16. */
   blockSize?: number;
+  /** The vLLM release whose accounting to follow (default: the newest, see {@link vllmEngineBehaviour}). */
+  engine?: VllmEngineBehaviour;
+  /** Replace the release group's overheads (configuration, or a calibration refit). */
+  overheads?: Partial<EngineOverheads>;
 }
 
 /**
@@ -106,6 +112,8 @@ export interface VllmMemoryBreakdown {
   cudaGraphGiB: number;
   /** totalGiB − budgetGiB. */
   headroomGiB: number;
+  /** Part of the activation peak: the vision encoder's run on dummy images (multimodal models). */
+  encoderProfilingGiB?: number;
 }
 
 /**
@@ -221,23 +229,39 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
     tensorParallelSize: tp,
     pipelineParallelSize: pp,
   });
+  const engine = input.engine ?? vllmEngineBehaviour();
+  const releaseOverheads = {
+    ...engineOverheads(engine.group),
+    ...input.overheads,
+  };
   const maxNumSeqs = Math.min(
     scheduler.maxNumSeqs,
     scheduler.maxNumBatchedTokens,
   );
   const samplerGiB =
-    (maxNumSeqs * model.vocabSize * overhead.activation.samplerBytesPerLogit) /
+    (maxNumSeqs * model.vocabSize * releaseOverheads.samplerBytesPerLogit) /
     GIB;
+  const encoderProfilingGiB = encoderProfilingPeakGiB(
+    model,
+    scheduler.maxNumBatchedTokens,
+    tp,
+    activation,
+  );
   const activationPeakGiB =
     overhead.activation.baseGiB +
     samplerGiB +
+    forwardBeyondSweepGiB(
+      model,
+      scheduler.maxNumBatchedTokens,
+      tp,
+      activation,
+    ) +
+    encoderProfilingGiB +
     overhead.activation.moeWorkspaceFactor *
       moeWorkspaceGiB(model, scheduler.maxNumBatchedTokens, tp, activation);
   const nonTorchGiB =
     overhead.nonTorch.singleGpuGiB +
-    (tp > 1
-      ? overhead.nonTorch.multiGpuGiB + overhead.nonTorch.perRankGiB * tp
-      : 0);
+    (tp > 1 ? releaseOverheads.multiGpuNonTorchGiB(tp) : 0);
   const layersPerStage = Math.ceil(model.numHiddenLayers / pp);
   const cudaGraphGiB =
     overhead.cudaGraph.baseGiB +
@@ -246,7 +270,13 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
 
   const totalGiB = input.usableMemoryGiB;
   const budgetGiB = totalGiB * input.gpuMemoryUtilization;
-  const kvCacheGiB = budgetGiB - weightsGiB - activationPeakGiB - nonTorchGiB;
+  // From 0.21 the CUDA-graph pool is profiled first and comes out of the budget too.
+  const kvCacheGiB =
+    budgetGiB -
+    weightsGiB -
+    activationPeakGiB -
+    nonTorchGiB -
+    (engine.cudaGraphInBudget ? cudaGraphGiB : 0);
   const kvOptions = {
     kvCacheDtype: input.kvCacheDtype,
     activationDtype: activation,
@@ -295,6 +325,7 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
       kvCacheGiB,
       cudaGraphGiB,
       headroomGiB,
+      ...(encoderProfilingGiB > 0 ? { encoderProfilingGiB } : {}),
     },
     kvBytesPerTokenPerGpu,
     kvCacheTokens,
@@ -304,7 +335,7 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
       maxConcurrency === undefined
         ? kvCacheTokens >= input.maxModelLen
         : maxConcurrency >= 1,
-    cudaGraphFits: cudaGraphGiB <= headroomGiB,
+    cudaGraphFits: engine.cudaGraphInBudget || cudaGraphGiB <= headroomGiB,
   };
 }
 
@@ -324,4 +355,51 @@ function moeWorkspaceGiB(
       activationBytes(activation)) /
     GIB
   );
+}
+
+/** The sweep ran 8192-token profiling steps: its fitted base already holds a forward pass of that size. */
+const SWEEP_PROFILING_TOKENS = 8192;
+
+/**
+ * Forward-pass activations of a profiling batch larger than the sweep's (V0 without chunked prefill profiles a
+ * whole max-model-len prompt): the MLP's widest intermediate (gate and up outputs) plus a hidden-size buffer per
+ * extra token. Physical extrapolation, not fitted: no calibration run profiles more than 8192 tokens.
+ */
+function forwardBeyondSweepGiB(
+  model: ModelArchitecture,
+  tokens: number,
+  tp: number,
+  activation: ActivationDtype,
+): number {
+  const extra = tokens - SWEEP_PROFILING_TOKENS;
+  if (extra <= 0) return 0;
+  const mlpOutputs = model.mlp === 'plain' ? 1 : 2;
+  const width = (mlpOutputs * model.intermediateSize) / tp + model.hiddenSize;
+  return (extra * width * activationBytes(activation)) / GIB;
+}
+
+/**
+ * vLLM's multimodal profiling runs the vision encoder on as many of the largest dummy images as the encoder
+ * budget allows (max(max_num_batched_tokens, tokens of one image)), then keeps their embeddings for the
+ * language model. Peak ≈ patches × (MLP intermediate outputs + 4 hidden-size buffers) × activation bytes /
+ * TP (vLLM shards the encoder's linear layers), plus the embeddings. Physical estimate: one public log
+ * (Qwen2.5-VL-72B, vllm-public-logs.json) checks it; plans for vision models carry the wider band.
+ */
+function encoderProfilingPeakGiB(
+  model: ModelArchitecture,
+  maxNumBatchedTokens: number,
+  tp: number,
+  activation: ActivationDtype,
+): number {
+  const encoder = model.visionEncoder;
+  if (!encoder) return 0;
+  const budget = Math.max(maxNumBatchedTokens, encoder.tokensPerItem);
+  const items = Math.max(1, Math.floor(budget / encoder.tokensPerItem));
+  const mlpOutputs = encoder.gatedMlp ? 2 : 1;
+  const perPatch =
+    (mlpOutputs * encoder.intermediateSize) / tp + 4 * encoder.hiddenSize;
+  const bytes = activationBytes(activation);
+  const encoderPeak = items * encoder.patchesPerItem * perPatch * bytes;
+  const embeddings = items * encoder.tokensPerItem * model.hiddenSize * bytes;
+  return (encoderPeak + embeddings) / GIB;
 }

@@ -2,6 +2,7 @@ import { CatalogModel, ModelArchitecture } from '../catalog/modelTypes';
 import { GpuSpec } from '../catalog/gpuTypes';
 import { PriceKind, ResolvedGpuPrice } from '../catalog/prices';
 import { VllmMemoryBreakdown } from './memory';
+import { PlannerErrorBand } from './engineCalibration';
 import { ActivationDtype, KvCacheDtype, WeightPrecision } from './precision';
 import { VllmSchedulerLimits } from './vllmDefaults';
 
@@ -35,6 +36,11 @@ export interface PlanModelServingRequest {
   priceKind?: PriceKind;
   /** Resolved price table (config); default the embedded dated defaults. */
   prices?: readonly ResolvedGpuPrice[];
+  /**
+   * vLLM release of the image that will serve (e.g. `0.22.0`): the plan follows that release's memory
+   * accounting and says so. Default: the newest behaviour, stated as assumed.
+   */
+  vllmVersion?: string;
   /** Overrides of vLLM's per-GPU scheduler defaults. */
   scheduler?: Partial<VllmSchedulerLimits>;
   /** Catalog overrides (config). */
@@ -78,6 +84,8 @@ export interface GpuServingPlan {
   };
   /** totalGpus × price, USD per hour. */
   costPerHourUsd?: number;
+  /** Error band of this plan's memory figures; the KV band is kept free as a safety margin. */
+  errorBand: PlannerErrorBand;
 }
 
 /**
@@ -98,6 +106,8 @@ export interface ModelServingPlan {
   gpuMemoryUtilizationSource: string;
   /** Every GPU type considered, ranked: fitting ones by cost per hour (unpriced last), then the rest. */
   plans: GpuServingPlan[];
+  /** The vLLM release whose accounting the plans follow, in one line. */
+  vllmBehaviour: string;
   /** The cheapest fitting plan, if any. */
   recommendation?: GpuServingPlan;
   warnings: string[];

@@ -72,6 +72,7 @@ describe('planModelServing', () => {
       maxModelLen: 32768,
       gpuTypes: ['h100-80gb-sxm'],
       tensorParallelSize: 2,
+      vllmVersion: '0.19.0',
     }).plans[0];
     expect(two.reasons[0]).toMatch(
       /^TP=2: the KV cache holds \d+ tokens \(3.\d+ GiB\), less than max-model-len 32768 \(needs 5.00 GiB\): vLLM refuses to start/,

@@ -17,6 +17,7 @@ import {
   VLLM_DEFAULT_GPU_MEMORY_UTILIZATION,
   VLLM_DEFAULT_GPU_MEMORY_UTILIZATION_SOURCE,
 } from './vllmDefaults';
+import { vllmEngineBehaviour } from './vllmEngine';
 
 /**
  * Sizes a vLLM deployment of a model on every allowed GPU type: tensor-parallel size, memory per GPU, KV-cache
@@ -64,6 +65,7 @@ export function planModelServing(
       `max-model-len ${maxModelLen} exceeds the model's ${model.maxPositionEmbeddings} positions: vLLM rejects it unless rope scaling is configured`,
     );
   }
+  const engine = vllmEngineBehaviour(request.vllmVersion);
   const types = selectGpuTypes(request.gpuTypes, gpuCatalog, warnings);
   const plans = types.map(type =>
     planOnGpuType({
@@ -77,6 +79,7 @@ export function planModelServing(
       utilization,
       priceKind,
       prices,
+      engine,
     }),
   );
   plans.sort(comparePlans);
@@ -93,6 +96,7 @@ export function planModelServing(
       request.gpuMemoryUtilization === undefined
         ? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION_SOURCE
         : 'set in the request',
+    vllmBehaviour: engine.label,
     plans,
     recommendation: plans.find(p => p.fits),
     warnings,

@@ -3,6 +3,7 @@ import models from './calibration-models.json';
 import { ModelArchitecture } from '../../catalog/modelTypes';
 import { ActivationDtype, KvCacheDtype, WeightPrecision } from '../precision';
 import { VllmMemoryInput } from '../memory';
+import { vllmEngineBehaviour } from '../vllmEngine';
 
 /** One run of the sweep as the vLLM log reported it (GiB). */
 export interface CalibrationRun {
@@ -18,6 +19,9 @@ export interface CalibrationRun {
     kvCacheTokens: number;
   };
 }
+
+/** Every run of the sweep is vLLM 0.19.0. */
+const SWEEP_RELEASE = vllmEngineBehaviour('0.19.0');
 
 /** vLLM 0.19.0's default utilization: the one run without the flag budgets (KV + non-KV) / total = 0.90. */
 const SWEEP_DEFAULT_UTILIZATION = 0.9;
@@ -79,6 +83,7 @@ export function calibrationRuns(): CalibrationRun[] {
             : SWEEP_DEFAULT_UTILIZATION,
         usableMemoryGiB: run.gpu_total_memory_gib_logged,
         scheduler: { maxNumSeqs: 1024, maxNumBatchedTokens: 8192 },
+        engine: SWEEP_RELEASE,
       },
       observed: {
         weightsGiB: run.weights_gib,
