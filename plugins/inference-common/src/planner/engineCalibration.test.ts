@@ -9,7 +9,12 @@ import {
   overridesOf,
 } from './__fixtures__/engineFit';
 import { publicLogRuns } from './__fixtures__/publicLogs';
-import { FITTED_ENGINE_OVERHEADS } from './engineCalibration';
+import {
+  FITTED_ENGINE_OVERHEADS,
+  KV_ERROR_P90_PCT_OF_OVERHEAD,
+  KV_ERROR_P90_PCT_OF_OVERHEAD_ALL_RUNS,
+  WEIGHTS_ERROR_P90_PCT,
+} from './engineCalibration';
 import { VllmMemoryInput, estimateVllmMemory } from './memory';
 import { VllmEngineGroup, vllmEngineBehaviour } from './vllmEngine';
 
@@ -26,6 +31,8 @@ interface ErrorRow {
   weightsErrorPct: number;
   kvErrorGiB?: number;
   kvErrorLosoGiB?: number;
+  /** Predicted memory besides weights and KV cache (activation, non-torch, graphs in the budget), GiB. */
+  overheadGiB?: number;
 }
 
 const publicRuns = publicLogRuns();
@@ -99,6 +106,8 @@ function publicRows(): ErrorRow[] {
         ...row,
         kvErrorGiB: predicted.kvCacheGiB - scored.observed.kvCacheGiB,
         kvErrorLosoGiB: kvWith(scored.input, loso) - scored.observed.kvCacheGiB,
+        overheadGiB:
+          predicted.budgetGiB - predicted.weightsGiB - predicted.kvCacheGiB,
       },
     ];
   });
@@ -121,6 +130,8 @@ function sweepRows(): ErrorRow[] {
         run.observed.weightsGiB,
       kvErrorGiB: predicted.kvCacheGiB - run.observed.kvCacheGiB,
       kvErrorLosoGiB: kvWith(input, loso) - run.observed.kvCacheGiB,
+      overheadGiB:
+        predicted.budgetGiB - predicted.weightsGiB - predicted.kvCacheGiB,
     };
   });
 }
@@ -200,6 +211,35 @@ describe('planner error on every calibration run (sweep + public startup logs)',
     // eslint-disable-next-line no-console
     console.info(`planner error table (absolute errors)\n${table}`);
     expect(table.split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('keeps the committed error bands equal to the table: KV error (left-out source) as a share of the overheads', () => {
+    const shareOf = (r: ErrorRow) =>
+      (100 * Math.abs(r.kvErrorLosoGiB!)) / Math.max(r.overheadGiB!, 0.5);
+    const stated = rows.filter(
+      r => r.kvErrorLosoGiB !== undefined && r.version !== 'unstated',
+    );
+    const perGroup = Object.fromEntries(
+      GROUP_ORDER.flatMap(group => {
+        const inGroup = stated.filter(r => r.version === group);
+        return inGroup.length
+          ? [[group, Math.round(quantile(inGroup.map(shareOf), 0.9))]]
+          : [];
+      }),
+    );
+    expect(perGroup).toEqual(KV_ERROR_P90_PCT_OF_OVERHEAD);
+    expect(Math.round(quantile(stated.map(shareOf), 0.9))).toBe(
+      KV_ERROR_P90_PCT_OF_OVERHEAD_ALL_RUNS,
+    );
+    expect(
+      Math.round(
+        10 *
+          quantile(
+            rows.map(r => r.weightsErrorPct),
+            0.9,
+          ),
+      ) / 10,
+    ).toBe(WEIGHTS_ERROR_P90_PCT);
   });
 
   it('lists release groups in release order', () => {

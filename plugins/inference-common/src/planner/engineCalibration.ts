@@ -100,17 +100,20 @@ export function engineOverheads(group: VllmEngineGroup): EngineOverheads {
 }
 
 /**
- * 90th percentile of the absolute KV-cache error (GiB) per release group, each run predicted with its own source
- * left out of the fit (engineCalibration.test.ts recomputes these from the calibration set).
+ * 90th percentile of the KV-cache error per release group, as a percentage of the memory the planner predicts
+ * besides weights and KV cache (activation peak, non-torch memory, CUDA graphs in the budget): those terms are
+ * where the error comes from, so the band scales with them (a 256-sequence L4 has smaller ones than a
+ * 1024-sequence H100). Each run is predicted with its own source left out of the fit; runs of an unstated
+ * release are not counted. engineCalibration.test.ts recomputes these from the calibration set.
  */
-export const KV_ERROR_P90_LEAVE_ONE_SOURCE_OUT_GIB: Partial<
+export const KV_ERROR_P90_PCT_OF_OVERHEAD: Partial<
   Record<VllmEngineGroup, number>
-> = { v0: 0.99, 'v1-0.8': 0.48, 'v1-0.11': 0.15, 'v1-0.19': 2.3 };
+> = { v0: 64, 'v1-0.8': 41, 'v1-0.11': 20, 'v1-0.19': 56 };
 
-/** The same over every scored run (75): the band of groups with too few runs to narrow it. */
-export const KV_ERROR_P90_ALL_RUNS_GIB = 2.54;
+/** The same over every run of a stated release: the band of groups with too few runs to narrow it. */
+export const KV_ERROR_P90_PCT_OF_OVERHEAD_ALL_RUNS = 56;
 
-/** 90th percentile of the absolute weights error over every run (77), percent. */
+/** 90th percentile of the absolute weights error over every run, percent. */
 export const WEIGHTS_ERROR_P90_PCT = 0.6;
 
 /** Groups with fewer scored runs than this take the all-runs band. */
@@ -124,7 +127,7 @@ export const SCORED_RUNS_PER_GROUP: Partial<Record<VllmEngineGroup, number>> = {
   'v1-0.19': 59,
 };
 
-/** Outside the calibration the KV margin is widened by this factor. */
+/** Outside the calibration the margin is widened by this factor. */
 export const UNCALIBRATED_MARGIN_FACTOR = 1.5;
 
 /**
@@ -135,7 +138,9 @@ export const UNCALIBRATED_MARGIN_FACTOR = 1.5;
 export interface PlannerErrorBand {
   /** Weights per GPU: ± this percentage (90th percentile). */
   weightsPct: number;
-  /** KV cache per GPU: ± this many GiB (90th percentile, leave-one-source-out); the plan keeps it as a margin. */
+  /** KV cache per GPU: ± this percentage of the non-weights, non-KV memory (90th percentile). */
+  overheadPct: number;
+  /** Both applied to one estimate: the KV margin (GiB) the plan keeps free; 0 before {@link withMargin}. */
   kvCacheGiB: number;
   /** False when the release group or a model feature lies outside the calibration. */
   calibrated: boolean;
@@ -145,8 +150,8 @@ export interface PlannerErrorBand {
 
 /**
  * The band for a release group and the features of a model that the calibration does not cover (for example
- * linear attention, Mamba, cross-attention, a vision encoder's profiling run). Outside the calibration the KV
- * margin is {@link UNCALIBRATED_MARGIN_FACTOR} × the all-runs band and the plan says why.
+ * linear attention, Mamba, cross-attention, a vision encoder's profiling run). Outside the calibration the
+ * percentages are {@link UNCALIBRATED_MARGIN_FACTOR} × the all-runs band and the plan says why.
  *
  * @public
  */
@@ -155,7 +160,7 @@ export function plannerErrorBand(
   uncoveredFeatures: readonly string[],
 ): PlannerErrorBand {
   const runs = SCORED_RUNS_PER_GROUP[group] ?? 0;
-  const groupBand = KV_ERROR_P90_LEAVE_ONE_SOURCE_OUT_GIB[group];
+  const groupBand = KV_ERROR_P90_PCT_OF_OVERHEAD[group];
   const calibrated = groupBand !== undefined && uncoveredFeatures.length === 0;
   const outside = [
     ...(groupBand === undefined ? [`vLLM release group ${group}`] : []),
@@ -163,21 +168,42 @@ export function plannerErrorBand(
   ];
   if (!calibrated) {
     return {
-      weightsPct: 2 * WEIGHTS_ERROR_P90_PCT,
-      kvCacheGiB: UNCALIBRATED_MARGIN_FACTOR * KV_ERROR_P90_ALL_RUNS_GIB,
+      weightsPct: UNCALIBRATED_MARGIN_FACTOR * WEIGHTS_ERROR_P90_PCT,
+      overheadPct:
+        UNCALIBRATED_MARGIN_FACTOR * KV_ERROR_P90_PCT_OF_OVERHEAD_ALL_RUNS,
+      kvCacheGiB: 0,
       calibrated: false,
       basis: `outside the calibration (${outside.join(
         ', ',
-      )}): KV margin ${UNCALIBRATED_MARGIN_FACTOR} × the all-runs 90th percentile`,
+      )}): margin ${UNCALIBRATED_MARGIN_FACTOR} × the all-runs 90th percentile`,
     };
   }
   const own = runs >= MIN_RUNS_FOR_OWN_BAND;
   return {
     weightsPct: WEIGHTS_ERROR_P90_PCT,
-    kvCacheGiB: own ? groupBand! : KV_ERROR_P90_ALL_RUNS_GIB,
+    overheadPct: own ? groupBand! : KV_ERROR_P90_PCT_OF_OVERHEAD_ALL_RUNS,
+    kvCacheGiB: 0,
     calibrated: true,
     basis: own
       ? `90th percentile over ${runs} calibration runs of ${group}, each predicted with its source left out`
-      : `only ${runs} calibration runs of ${group}: the 90th percentile over all 75 runs`,
+      : `only ${runs} calibration runs of ${group}: the 90th percentile over all runs of a stated release`,
+  };
+}
+
+/**
+ * The band applied to one estimate: KV margin = weightsPct of the weights + overheadPct of the other non-KV memory.
+ *
+ * @public
+ */
+export function withMargin(
+  band: PlannerErrorBand,
+  perGpu: { budgetGiB: number; weightsGiB: number; kvCacheGiB: number },
+): PlannerErrorBand {
+  const overhead = perGpu.budgetGiB - perGpu.weightsGiB - perGpu.kvCacheGiB;
+  return {
+    ...band,
+    kvCacheGiB:
+      (band.weightsPct / 100) * perGpu.weightsGiB +
+      (band.overheadPct / 100) * Math.max(0, overhead),
   };
 }

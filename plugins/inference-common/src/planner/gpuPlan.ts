@@ -21,7 +21,7 @@ import {
 } from './precision';
 import { VllmSchedulerLimits } from './vllmDefaults';
 import { VllmEngineBehaviour, profilingSchedulerLimits } from './vllmEngine';
-import { PlannerErrorBand } from './engineCalibration';
+import { PlannerErrorBand, withMargin } from './engineCalibration';
 import { planErrorBand } from './planBands';
 
 interface Candidate {
@@ -129,7 +129,12 @@ export function planOnGpuType(ctx: {
         estimate,
         maxModelLen,
         utilization,
-      ) ?? describeMarginFailure(check.tensorParallelSize, estimate, errorBand);
+      ) ??
+      describeMarginFailure(
+        check.tensorParallelSize,
+        estimate,
+        withMargin(errorBand, estimate.perGpu),
+      );
     if (failure) {
       failures.push(failure);
     } else {
@@ -137,7 +142,11 @@ export function planOnGpuType(ctx: {
         tp: check.tensorParallelSize,
         estimate,
         replicas: Math.ceil(
-          targetConcurrency / concurrencyWithMargin(estimate, errorBand),
+          targetConcurrency /
+            concurrencyWithMargin(
+              estimate,
+              withMargin(errorBand, estimate.perGpu),
+            ),
         ),
       });
     }
@@ -223,7 +232,7 @@ export function planOnGpuType(ctx: {
     price,
     costPerHourUsd:
       best && price ? replicas * tp * price.usdPerGpuHour : undefined,
-    errorBand,
+    errorBand: estimate ? withMargin(errorBand, estimate.perGpu) : errorBand,
   };
 }
 

@@ -114,21 +114,30 @@ describe('plans say which release they assumed and carry error bands', () => {
   });
 
   it('refuses a plan that fits only inside the error band', () => {
-    // Llama 3.1 8B with 24000 tokens of context on an L4 (vLLM 0.11: only 2 calibration runs, all-runs band).
-    const plan = planModelServing({
-      model: 'llama-3.1-8b',
-      maxModelLen: 24000,
-      gpuTypes: ['l4'],
-      tensorParallelSize: 1,
-      vllmVersion: '0.11.0',
-    }).plans[0];
-    // The estimate holds one 24000-token sequence (2.93 GiB)…
-    expect(plan.memoryPerGpu.kvCacheGiB).toBeGreaterThan(2.93);
-    // …but not once the band is kept free, so the plan refuses rather than risk a start-up failure.
+    const on = (maxModelLen: number) =>
+      planModelServing({
+        model: 'llama-3.1-8b',
+        maxModelLen,
+        gpuTypes: ['l4'],
+        tensorParallelSize: 1,
+        vllmVersion: '0.11.0',
+      }).plans[0];
+    const short = on(8192);
+    const kv = short.memoryPerGpu.kvCacheGiB;
+    const margin = short.errorBand.kvCacheGiB;
+    expect(margin).toBeGreaterThan(0.1);
+    // Llama 3.1 8B keeps 128 KiB of KV cache per token: a context that fills the estimate minus half the margin.
+    const tokens = Math.floor(((kv - margin / 2) * 1024 ** 3) / 131072);
+    const plan = on(tokens);
+    expect(plan.memoryPerGpu.kvCacheGiB).toBeCloseTo(kv, 6);
     expect(plan.fits).toBe(false);
     expect(plan.reasons.join(' ')).toMatch(
-      /only without the planner's error margin of 2\.54 GiB/,
+      /only without the planner's error margin/,
     );
+    // Without the margin's worth of context it fits.
+    expect(
+      on(Math.floor(((kv - 1.5 * margin) * 1024 ** 3) / 131072)).fits,
+    ).toBe(true);
   });
 
   it('counts the vision encoder profiling run of a multimodal model and flags it as uncalibrated', () => {

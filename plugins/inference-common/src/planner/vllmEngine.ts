@@ -90,7 +90,7 @@ export function vllmEngineBehaviour(
         : 'vLLM version not stated: assumed the newest behaviour (V1, CUDA graphs in the budget)',
     };
   }
-  const text = numbers.join('.');
+  const text = version!.trim().replace(/^v/, '');
   const v1Possible = atLeast(numbers, V1_DEFAULT_SINCE);
   const v0Possible = !atLeast(numbers, V0_REMOVED_IN);
   const engine =

@@ -74,6 +74,8 @@ describe('inference:plan:create', () => {
       gpuType: 'auto',
       clusters: ['gpu-us-east'],
       owner: 'group:default/ml-chat',
+      // the form's default release (a calibrated one): the newest image's release plans with a wider margin
+      vllmVersion: '0.10.1.1',
     };
 
     it('passes over a cheaper GPU type the team has no quota for', async () => {
@@ -202,5 +204,42 @@ describe('inference:plan:create', () => {
     expect(inference.getClusters).toHaveBeenCalledWith({
       credentials: expect.anything(),
     });
+  });
+});
+
+describe('inference:plan:create per vLLM release', () => {
+  it('follows the release of the image that will serve and says which it assumed', async () => {
+    const plan = createPlanCreateAction({ inference: fakeInference() });
+    const outputsFor = async (vllmVersion: string) => {
+      const ctx = createMockActionContext({
+        input: {
+          model: 'meta-llama/Llama-3.1-8B-Instruct',
+          maxModelLen: 8192,
+          concurrency: 4,
+          gpuType: 'NVIDIA-L4',
+          clusters: ['gpu-us-east'],
+          vllmVersion,
+        } as any,
+      });
+      await plan.handler(ctx);
+      return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    };
+    const calibrated = await outputsFor('0.10.1.1');
+    expect(calibrated.vllmBehaviour).toMatch(/^vLLM 0\.10\.1\.1: V1 engine/);
+    expect(calibrated.errorBand.calibrated).toBe(true);
+    expect(calibrated.reason).toMatch(/KV margin \d+\.\d\d GiB kept/);
+    const newest = await outputsFor('0.22.0');
+    expect(newest.vllmBehaviour).toMatch(
+      /CUDA-graph memory is taken from the KV budget/,
+    );
+    expect(newest.errorBand.calibrated).toBe(false);
+    // 0.22 takes the CUDA-graph pool from the budget and keeps a wider margin: one L4 no longer holds the
+    // four 8K sequences, so the plan needs more GPUs.
+    expect(newest.errorBand.overheadPct).toBeGreaterThan(
+      calibrated.errorBand.overheadPct,
+    );
+    expect(newest.gpusPerReplica * newest.replicas).toBeGreaterThan(
+      calibrated.gpusPerReplica * calibrated.replicas,
+    );
   });
 });

@@ -2,7 +2,9 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  compareVersions,
   describeHfConfig,
+  IMAGE_CATALOG,
   describeHfModel,
   findModel,
   HfModelDescription,
@@ -148,6 +150,13 @@ export function createPlanCreateAction(options: {
             .describe(
               "A GPU product label, or 'auto' for the cheapest that fits",
             ),
+        vllmVersion: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'vLLM release of the image that will serve (e.g. 0.10.1.1): the plan follows its memory accounting. Default: the newest vLLM image of the catalog',
+            ),
         gpuMemoryUtilization: z =>
           z
             .number()
@@ -192,6 +201,23 @@ export function createPlanCreateAction(options: {
         vllmArgs: z => z.array(z.string()),
         memoryGiB: z => z.record(z.number()),
         driverVersion: z => z.string().optional(),
+        vllmBehaviour: z =>
+          z
+            .string()
+            .describe(
+              'The vLLM release whose memory accounting the plan followed',
+            ),
+        errorBand: z =>
+          z
+            .object({
+              weightsPct: z.number(),
+              kvCacheGiB: z.number(),
+              calibrated: z.boolean(),
+              basis: z.string(),
+            })
+            .describe(
+              'Error band of the memory figures (90th percentile); the KV band is kept free as a margin',
+            ),
         clusters: z => z.array(z.string()),
         usdPerHour: z => z.number().optional(),
         reason: z => z.string(),
@@ -300,6 +326,7 @@ export function createPlanCreateAction(options: {
             targetConcurrency: input.concurrency,
             gpuTypes: [gpuType],
             gpuMemoryUtilization: input.gpuMemoryUtilization,
+            vllmVersion: input.vllmVersion ?? newestVllmVersion(),
             maxGpusPerNode: gpusPerNode(gpuType),
             prices: resolveGpuPrices(),
           } as any),
@@ -360,9 +387,12 @@ export function createPlanCreateAction(options: {
             ? `, $${chosen.costPerHourUsd.toFixed(2)}/h`
             : ''
         }` +
-        ` at --gpu-memory-utilization ${plan.gpuMemoryUtilization}${
-          others.length ? `. Also considered: ${others.join('; ')}` : ''
-        }`;
+        ` at --gpu-memory-utilization ${plan.gpuMemoryUtilization}` +
+        ` (${
+          plan.vllmBehaviour
+        }; KV margin ${chosen.errorBand.kvCacheGiB.toFixed(2)} GiB kept: ${
+          chosen.errorBand.basis
+        })${others.length ? `. Also considered: ${others.join('; ')}` : ''}`;
       ctx.logger.info(reason);
 
       ctx.output('gpuType', chosen.gpuType);
@@ -382,6 +412,8 @@ export function createPlanCreateAction(options: {
         ),
       );
       if (pool.driverVersion) ctx.output('driverVersion', pool.driverVersion);
+      ctx.output('vllmBehaviour', plan.vllmBehaviour);
+      ctx.output('errorBand', chosen.errorBand);
       ctx.output('clusters', clusters);
       if (chosen.costPerHourUsd !== undefined)
         ctx.output('usdPerHour', Math.round(chosen.costPerHourUsd * 100) / 100);
@@ -399,6 +431,8 @@ export function createPlanCreateAction(options: {
           replicas: chosen.replicas,
           gpuMemoryUtilization: plan.gpuMemoryUtilization,
           kvCacheTokens: chosen.kvCacheTokens,
+          vllmBehaviour: plan.vllmBehaviour,
+          kvErrorBandGiB: chosen.errorBand.kvCacheGiB,
         }),
       );
     },
@@ -448,4 +482,11 @@ async function modelFromConfig(
         : description.precision,
     summary: describeHfModel(description),
   };
+}
+
+/** The release `inference:image:resolve` picks when the form names none: the newest vLLM image of the catalog. */
+function newestVllmVersion(): string | undefined {
+  return IMAGE_CATALOG.filter(image => image.runtime === 'vllm')
+    .map(image => image.version)
+    .sort((a, b) => compareVersions(b, a))[0];
 }
