@@ -9,3 +9,4 @@ export type {
   QuotaMismatchInput,
 } from './quota';
 export * from './serviceLevels';
+export * from './vllmRelease';

@@ -9,9 +9,10 @@ import {
   defaultActivationDtype,
 } from '../planner/precision';
 import {
-  VLLM_DEFAULT_GPU_MEMORY_UTILIZATION,
-  vllmSchedulerDefaults,
-} from '../planner/vllmDefaults';
+  profilingSchedulerLimits,
+  vllmEngineBehaviour,
+} from '../planner/vllmEngine';
+import { vllmReleaseOfImage } from './vllmRelease';
 import { ServingContext } from './types';
 
 /**
@@ -140,9 +141,14 @@ export function mergeServingContext(
   activationDtype?: ActivationDtype;
 } {
   let cli: VllmCommandLine | undefined;
+  let release: string | undefined;
   for (const pod of pods) {
     for (const container of pod.spec?.containers ?? []) {
-      cli = cli ?? readVllmCommandLine(container);
+      const read = readVllmCommandLine(container);
+      if (read && !cli) {
+        cli = read;
+        release = vllmReleaseOfImage(container.image);
+      }
     }
   }
   const productLabel = pods
@@ -159,6 +165,7 @@ export function mergeServingContext(
     gpuMemoryUtilization:
       context.gpuMemoryUtilization ?? cli?.gpuMemoryUtilization,
     gpuType: context.gpuType ?? productLabel,
+    vllmVersion: context.vllmVersion ?? release,
     maxNumSeqs: cli?.maxNumSeqs,
     maxNumBatchedTokens: cli?.maxNumBatchedTokens,
     activationDtype: dtypeFrom(cli?.dtype),
@@ -167,7 +174,7 @@ export function mergeServingContext(
 
 /**
  * Turns a serving context into the planner's memory input, when the model and GPU are known.
- * Unset utilization is taken as vLLM's current default (0.92), unset TP as 1.
+ * Unset utilization is taken as the default of the pods' vLLM release (see vllmEngineBehaviour), unset TP as 1.
  *
  * @public
  */
@@ -181,10 +188,19 @@ export function memoryInputFromContext(
   if (!gpu) return undefined;
   const { architecture } = resolveModelArchitecture(context.model);
   const precision = context.precision ?? 'bf16';
-  const defaults = vllmSchedulerDefaults({
-    usableMemoryGiB: gpu.usableMemoryGiB,
-    name: gpu.gpu.name,
-  });
+  const engine = vllmEngineBehaviour(context.vllmVersion);
+  const maxModelLen = context.maxModelLen ?? architecture.maxPositionEmbeddings;
+  const scheduler = profilingSchedulerLimits(
+    engine,
+    { usableMemoryGiB: gpu.usableMemoryGiB, name: gpu.gpu.name },
+    maxModelLen,
+    {
+      ...(context.maxNumSeqs ? { maxNumSeqs: context.maxNumSeqs } : {}),
+      ...(context.maxNumBatchedTokens
+        ? { maxNumBatchedTokens: context.maxNumBatchedTokens }
+        : {}),
+    },
+  );
   return {
     model: architecture,
     precision,
@@ -192,14 +208,11 @@ export function memoryInputFromContext(
       context.activationDtype ?? defaultActivationDtype(precision),
     kvCacheDtype: context.kvCacheDtype ?? 'auto',
     tensorParallelSize: context.tensorParallelSize ?? 1,
-    maxModelLen: context.maxModelLen ?? architecture.maxPositionEmbeddings,
+    maxModelLen,
     gpuMemoryUtilization:
-      context.gpuMemoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION,
+      context.gpuMemoryUtilization ?? engine.defaultGpuMemoryUtilization,
     usableMemoryGiB: gpu.usableMemoryGiB,
-    scheduler: {
-      maxNumSeqs: context.maxNumSeqs ?? defaults.maxNumSeqs,
-      maxNumBatchedTokens:
-        context.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens,
-    },
+    scheduler,
+    engine,
   };
 }

@@ -100,6 +100,8 @@ export interface ServingContext {
   gpuMemoryUtilization?: number;
   /** GPU type (catalog id, product label or MIG key). */
   gpuType?: string;
+  /** vLLM release the pods run (from the image tag or the image catalog's digest): which accounting to follow. */
+  vllmVersion?: string;
   /** CUDA version of the image, for driver findings. */
   imageCudaVersion?: string;
   /** Driver version of the node(s), for driver findings. */

@@ -24,9 +24,22 @@ interface Expected {
   full: number;
   sliding?: number;
   linear?: number;
+  /** Cross-attention layers (Mllama), counted apart from `full`. */
+  cross?: number;
   kvBytesPerToken: number;
-  experts?: { count: number; topK: number; width: number; shared?: number };
+  experts?: {
+    count: number;
+    topK: number;
+    width: number;
+    shared?: number;
+    /** Leading dense (non-MoE) layers, e.g. DeepSeek's first_k_dense_replace. */
+    dense?: number;
+  };
   tied: boolean;
+  /** The weight precision, when it is not bf16 (a quantization_config or a float16 checkpoint). */
+  precision?: string;
+  /** The weights alone outgrow eight 80 GB GPUs, so no single H100 node can serve it. */
+  tooBigForOneH100Node?: true;
 }
 
 const EXPECTED: Record<string, Expected> = {
@@ -199,6 +212,126 @@ const EXPECTED: Record<string, Expected> = {
     experts: { count: 128, topK: 8, width: 768 },
     tied: false,
   },
+
+  'Qwen__Qwen2.5-1.5B.json': {
+    modelType: 'qwen2',
+    layers: 28,
+    kvHeads: 2,
+    headDim: 1536 / 12, // 128
+    full: 28, // use_sliding_window false
+    kvBytesPerToken: 28 * 2 * 2 * 128 * 2, // 28672
+    tied: true,
+  },
+  'Qwen__Qwen2.5-7B-Instruct.json': {
+    modelType: 'qwen2',
+    layers: 28,
+    kvHeads: 4,
+    headDim: 3584 / 28, // 128
+    full: 28, // use_sliding_window false
+    kvBytesPerToken: 28 * 2 * 4 * 128 * 2, // 57344
+    tied: false,
+  },
+  'Qwen__Qwen2.5-32B-Instruct.json': {
+    modelType: 'qwen2',
+    layers: 64,
+    kvHeads: 8,
+    headDim: 5120 / 40, // 128
+    full: 64, // max_window_layers 70 > 64, and use_sliding_window false anyway
+    kvBytesPerToken: 64 * 2 * 8 * 128 * 2, // 262144
+    tied: false,
+  },
+  'Qwen__Qwen2.5-VL-7B-Instruct.json': {
+    modelType: 'qwen2_5_vl', // decoder keys at the top level, no text_config
+    layers: 28,
+    kvHeads: 4,
+    headDim: 3584 / 28, // 128
+    full: 28,
+    kvBytesPerToken: 28 * 2 * 4 * 128 * 2, // 57344: the vision tower holds no KV cache
+    tied: false,
+  },
+  'meta-llama__Llama-2-13b-hf.json': {
+    modelType: 'llama',
+    layers: 40,
+    kvHeads: 40, // multi-head attention
+    headDim: 5120 / 40, // 128
+    full: 40,
+    kvBytesPerToken: 40 * 2 * 40 * 128 * 2, // 819200
+    tied: false,
+    precision: 'fp16', // torch_dtype float16
+  },
+  'meta-llama__Llama-3.1-8B-Instruct.json': {
+    modelType: 'llama',
+    layers: 32,
+    kvHeads: 8,
+    headDim: 4096 / 32, // 128
+    full: 32,
+    kvBytesPerToken: 32 * 2 * 8 * 128 * 2, // 131072
+    tied: false,
+  },
+  'meta-llama__Llama-3.1-70B-Instruct.json': {
+    modelType: 'llama',
+    layers: 80,
+    kvHeads: 8,
+    headDim: 8192 / 64, // 128
+    full: 80,
+    kvBytesPerToken: 80 * 2 * 8 * 128 * 2, // 327680
+    tied: false,
+  },
+  'meta-llama__Llama-3.2-1B-Instruct.json': {
+    modelType: 'llama',
+    layers: 16,
+    kvHeads: 8,
+    headDim: 64, // explicit head_dim (2048 / 32 = 64 too)
+    full: 16,
+    kvBytesPerToken: 16 * 2 * 8 * 64 * 2, // 32768
+    tied: true,
+  },
+  'meta-llama__Llama-3.2-90B-Vision-Instruct.json': {
+    modelType: 'mllama_text_model', // from text_config
+    layers: 100,
+    kvHeads: 8,
+    headDim: 8192 / 64, // 128
+    full: 80, // 100 layers less the 20 cross_attention_layers (3, 8, …, 98)
+    cross: 20,
+    // per generated token, only the 80 self-attention layers; the cross layers cache the image tokens once
+    kvBytesPerToken: 80 * 2 * 8 * 128 * 2, // 327680
+    tied: false, // text_config.tie_word_embeddings false (vision_config says true, for the vision tower)
+  },
+  'microsoft__phi-4.json': {
+    modelType: 'phi3',
+    layers: 40,
+    kvHeads: 10,
+    headDim: 5120 / 40, // 128
+    full: 40, // sliding_window null
+    kvBytesPerToken: 40 * 2 * 10 * 128 * 2, // 204800
+    tied: false,
+  },
+  'openai__gpt-oss-120b.json': {
+    modelType: 'gpt_oss',
+    layers: 36,
+    kvHeads: 8,
+    headDim: 64, // explicit, not 2880 / 64 = 45
+    full: 18,
+    sliding: 18, // layer_types alternates, sliding first; window 128
+    kvBytesPerToken: 36 * 2 * 8 * 64 * 2, // 73728 per token before the window caps the sliding layers
+    experts: { count: 128, topK: 4, width: 2880 }, // num_local_experts, num_experts_per_tok; intermediate_size
+    tied: false,
+    precision: 'mxfp4', // quantization_config.quant_method
+  },
+  'deepseek-ai__DeepSeek-V3.json': {
+    modelType: 'deepseek_v3',
+    layers: 61,
+    kvHeads: 128,
+    headDim: 128 + 64, // MLA: qk_nope_head_dim + qk_rope_head_dim
+    full: 61,
+    // MLA caches one latent per layer: (kv_lora_rank 512 + qk_rope_head_dim 64) × 2 bytes
+    kvBytesPerToken: 61 * (512 + 64) * 2, // 70272
+    // n_routed_experts 256, top-8, moe_intermediate_size 2048; n_shared_experts 1 × 2048; first_k_dense_replace 3
+    experts: { count: 256, topK: 8, width: 2048, shared: 2048, dense: 3 },
+    tied: false,
+    precision: 'fp8', // quantization_config.quant_method fp8 (block 128 × 128)
+    tooBigForOneH100Node: true, // 671B parameters at 1 byte: about 625 GiB, more than 8 × 80 GB leaves after overheads
+  },
 };
 
 describe('describeHfConfig on the real config.json fixtures', () => {
@@ -211,7 +344,8 @@ describe('describeHfConfig on the real config.json fixtures', () => {
     const d = describeHfConfig(readFixture(file));
     const a = d.architecture;
     expect(d.modelType).toBe(expected.modelType);
-    expect(d.precision).toBe('bf16'); // torch_dtype bfloat16, no quantization_config
+    // bf16 unless stated: torch_dtype bfloat16 and no quantization_config
+    expect(d.precision).toBe(expected.precision ?? 'bf16');
     expect(a.numHiddenLayers).toBe(expected.layers);
     expect(a.numKeyValueHeads).toBe(expected.kvHeads);
     expect(a.headDim ?? a.hiddenSize / a.numAttentionHeads).toBe(
@@ -223,7 +357,7 @@ describe('describeHfConfig on the real config.json fixtures', () => {
       sliding: expected.sliding ?? 0,
       linear: expected.linear ?? 0,
       mamba: 0,
-      cross: 0,
+      cross: expected.cross ?? 0,
     });
     expect(kvCacheBytesPerToken(a, { activationDtype: 'bf16' })).toBe(
       expected.kvBytesPerToken,
@@ -237,6 +371,7 @@ describe('describeHfConfig on the real config.json fixtures', () => {
         ...(experts.shared
           ? { sharedExpertIntermediateSize: experts.shared }
           : {}),
+        ...(experts.dense ? { denseLayers: experts.dense } : {}),
       },
     );
   });
@@ -249,6 +384,11 @@ describe('describeHfConfig on the real config.json fixtures', () => {
       maxModelLen: Math.min(d.architecture.maxPositionEmbeddings, 8192),
       gpuTypes: ['h100-80gb-sxm'],
     });
+    if (EXPECTED[file].tooBigForOneH100Node) {
+      expect(plan.recommendation).toBeUndefined();
+      expect(plan.plans.every(p => !p.fits)).toBe(true);
+      return;
+    }
     expect(plan.recommendation?.gpuId).toBe('h100-80gb-sxm');
     expect(plan.recommendation!.kvCacheTokens).toBeGreaterThanOrEqual(8192);
   });
@@ -279,6 +419,19 @@ describe('describeHfConfig on the real config.json fixtures', () => {
     });
     expect(plan.parametersBillion).toBeGreaterThan(79);
     expect(plan.parametersBillion).toBeLessThan(81.5);
+  });
+
+  it('counts DeepSeek-V3 at 671B parameters (MLA, 256 routed experts, 3 dense layers)', () => {
+    const d = describeHfConfig(readFixture('deepseek-ai__DeepSeek-V3.json'));
+    const plan = planModelServing({
+      model: d.architecture,
+      precision: d.precision,
+      maxModelLen: 8192,
+      gpuTypes: ['h100-80gb-sxm'],
+    });
+    // DeepSeek's model card: 671B total parameters (the MTP module is not loaded for serving)
+    expect(plan.parametersBillion).toBeGreaterThan(668);
+    expect(plan.parametersBillion).toBeLessThan(674);
   });
 
   it('reads Gemma 2: 21 of 42 layers slide over 4096 tokens', () => {
