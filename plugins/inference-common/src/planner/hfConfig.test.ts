@@ -376,21 +376,32 @@ describe('describeHfConfig on the real config.json fixtures', () => {
     );
   });
 
-  it.each(Object.keys(EXPECTED))('%s plans on H100s', file => {
+  const h100Plan = (file: string) => {
     const d = describeHfConfig(readFixture(file));
-    const plan = planModelServing({
+    return planModelServing({
       model: d.architecture,
       precision: d.precision,
       maxModelLen: Math.min(d.architecture.maxPositionEmbeddings, 8192),
       gpuTypes: ['h100-80gb-sxm'],
     });
-    if (EXPECTED[file].tooBigForOneH100Node) {
-      expect(plan.recommendation).toBeUndefined();
-      expect(plan.plans.every(p => !p.fits)).toBe(true);
-      return;
-    }
+  };
+  const oneNode = Object.keys(EXPECTED).filter(
+    file => !EXPECTED[file].tooBigForOneH100Node,
+  );
+  const beyondOneNode = Object.keys(EXPECTED).filter(
+    file => EXPECTED[file].tooBigForOneH100Node,
+  );
+
+  it.each(oneNode)('%s plans on H100s', file => {
+    const plan = h100Plan(file);
     expect(plan.recommendation?.gpuId).toBe('h100-80gb-sxm');
     expect(plan.recommendation!.kvCacheTokens).toBeGreaterThanOrEqual(8192);
+  });
+
+  it.each(beyondOneNode)('%s does not fit one node of 8 H100s', file => {
+    const plan = h100Plan(file);
+    expect(plan.recommendation).toBeUndefined();
+    expect(plan.plans.map(p => p.fits)).toEqual([false]);
   });
 
   it('reads Qwen3-Next: Gated DeltaNet state, partial rotary, 80B parameters', () => {
