@@ -403,10 +403,20 @@ describe('configs the parser refuses (constructed)', () => {
   });
 
   it('names every missing key', () => {
+    const { num_attention_heads, vocab_size, ...jamba } = JAMBA;
+    expect(() => describeHfConfig(jamba)).toThrow(
+      'config.json lacks num_attention_heads, vocab_size',
+    );
+  });
+
+  it('fills what Gemma 3 files leave to transformers, and says so', () => {
     const { text_config, ...rest } = GEMMA_3_27B;
     const { num_attention_heads, vocab_size, ...text } = text_config;
-    expect(() => describeHfConfig({ ...rest, text_config: text })).toThrow(
-      'config.json lacks num_attention_heads, vocab_size',
+    const d = describeHfConfig({ ...rest, text_config: text });
+    expect(d.architecture.numAttentionHeads).toBe(8);
+    expect(d.architecture.vocabSize).toBe(262208);
+    expect(d.notes.join(' ')).toMatch(
+      /taken from transformers' gemma3_text config defaults: vocab_size 262208, num_attention_heads 8/,
     );
   });
 

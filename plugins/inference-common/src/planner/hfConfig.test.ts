@@ -90,6 +90,26 @@ const EXPECTED: Record<string, Expected> = {
     experts: { count: 512, topK: 10, width: 512, shared: 512 },
     tied: false,
   },
+  'google__gemma-3-4b-it.json': {
+    modelType: 'gemma3_text',
+    layers: 34,
+    kvHeads: 4, // not in the file: Gemma3TextConfig's default
+    headDim: 256, // default head_dim
+    full: 5, // default sliding_window_pattern 6: layers 6, 12, …, 30 are global
+    sliding: 29, // over the file's 1024-token window
+    kvBytesPerToken: 34 * 2 * 4 * 256 * 2, // 139264
+    tied: true,
+  },
+  'google__gemma-3-27b-it.json': {
+    modelType: 'gemma3_text',
+    layers: 62,
+    kvHeads: 16,
+    headDim: 128, // explicit in the file
+    full: 10, // layers 6, 12, …, 60
+    sliding: 52,
+    kvBytesPerToken: 62 * 2 * 16 * 128 * 2, // 507904
+    tied: true,
+  },
   'google__gemma-2-9b-it.json': {
     modelType: 'gemma2',
     layers: 42,

@@ -90,6 +90,7 @@ export function describeHfConfig(config: unknown): HfModelDescription {
     );
   }
   const notes: string[] = [];
+  fillFamilyDefaults(text, modelType, notes);
   const required = requireKeys(text, [
     'num_hidden_layers',
     'hidden_size',
@@ -137,8 +138,11 @@ export function describeHfConfig(config: unknown): HfModelDescription {
       'vision tower parameters approximated from vision_config (see visionParamsFromHfConfig)',
     );
     const encoder = visionEncoderFromHfConfig(vision_config);
-    if (encoder) architecture.visionEncoder = encoder;
-    else
+    if (encoder) {
+      architecture.visionEncoder = root.mm_tokens_per_image
+        ? { ...encoder, tokensPerItem: root.mm_tokens_per_image }
+        : encoder;
+    } else
       notes.push(
         'no image size in vision_config: the vision encoder profiling run is not sized',
       );
@@ -328,5 +332,56 @@ function addRotary(
     const positions = architecture.maxPositionEmbeddings;
     const local = modelType.startsWith('gemma3') ? positions : 0;
     architecture.ropeCachePositions = positions * scaling.factor + local;
+  }
+}
+
+/**
+ * Keys some families leave out of config.json because transformers' config class supplies them. Google's Gemma 3
+ * files list only what differs from `Gemma3TextConfig` (transformers `models/gemma3/configuration_gemma3.py`,
+ * 4.50): vocab_size 262208, 8 heads / 4 KV heads of 256, 131072 positions, a 4096 sliding window on five of every
+ * six layers, tied embeddings.
+ */
+const FAMILY_DEFAULTS: Record<string, Partial<HfTextConfig>> = {
+  gemma3_text: {
+    vocab_size: 262208,
+    hidden_size: 2304,
+    intermediate_size: 9216,
+    num_hidden_layers: 26,
+    num_attention_heads: 8,
+    num_key_value_heads: 4,
+    head_dim: 256,
+    max_position_embeddings: 131072,
+    sliding_window: 4096,
+    sliding_window_pattern: 6,
+    tie_word_embeddings: true,
+  },
+};
+
+/** Fills a family's config-class defaults into the keys the file leaves out, and says which. */
+function fillFamilyDefaults(
+  text: HfTextConfig,
+  modelType: string,
+  notes: string[],
+): void {
+  const defaults =
+    FAMILY_DEFAULTS[modelType === 'gemma3' ? 'gemma3_text' : modelType];
+  if (!defaults) return;
+  const filled: string[] = [];
+  for (const [key, value] of Object.entries(defaults)) {
+    const k = key as keyof HfTextConfig;
+    if (
+      text[k] === undefined &&
+      !(k === 'sliding_window_pattern' && text.layer_types)
+    ) {
+      (text as Record<string, unknown>)[k] = value;
+      filled.push(`${key} ${JSON.stringify(value)}`);
+    }
+  }
+  if (filled.length > 0) {
+    notes.push(
+      `not in the file, taken from transformers' ${modelType} config defaults: ${filled.join(
+        ', ',
+      )}`,
+    );
   }
 }

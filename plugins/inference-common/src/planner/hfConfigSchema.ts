@@ -146,6 +146,8 @@ export const hfConfigSchema = hfTextConfigSchema.extend({
   text_config: hfTextConfigSchema.optional(),
   vision_config: hfVisionConfigSchema.optional(),
   quantization_config: hfQuantizationConfigSchema.optional(),
+  /** Tokens one image becomes in the language model after pooling (Gemma 3: 256). */
+  mm_tokens_per_image: z.number().int().positive().optional(),
 });
 
 /** A parsed text decoder config. */
