@@ -39,6 +39,11 @@ export const INFERENCE_ANNOTATIONS = {
   sloTtftP95Ms: `${INFERENCE_ANNOTATION_PREFIX}/slo-ttft-p95-ms`,
   /** The sizing plan the service was created from (JSON), recorded by the templates. */
   plan: `${INFERENCE_ANNOTATION_PREFIX}/plan`,
+  /**
+   * Architecture numbers (JSON) of a model outside the catalog, on the workload: the health card's memory advice
+   * sizes it with the same planner the template used.
+   */
+  modelArchitecture: `${INFERENCE_ANNOTATION_PREFIX}/model-architecture`,
   /** Owner group of a Kubernetes workload when it is not linked to a catalog entity. */
   ownerLabel: `${INFERENCE_ANNOTATION_PREFIX}/owner`,
   /** Quota reservation a workload was created under; lets the backend confirm it. */

@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
+  resourceById,
   SimulatorHandle,
   startSimulator,
 } from '@inference-platform/cluster-simulator';
@@ -136,6 +137,24 @@ describe('vllm-model-service with a model outside the catalog', () => {
       gpusPerReplica: 1,
     });
     expect(workload.model).toBe('Qwen/Qwen3-8B');
+    // the Deployment keeps the numbers the plan used, so the health card's advice sizes the same model
+    const deployment = sim
+      .cluster('gpu-us-east')
+      .store.getObject(
+        resourceById('apps/deployments'),
+        'ml-chat',
+        'qwen3-chat',
+      );
+    const recorded = JSON.parse(
+      deployment?.metadata?.annotations?.[
+        'inference-platform.io/model-architecture'
+      ] ?? '{}',
+    );
+    expect(recorded).toMatchObject({
+      numHiddenLayers: 36,
+      numKeyValueHeads: 8,
+      headDim: 128,
+    });
   });
 
   it('refuses a model the source does not have, saying where it looked', async () => {

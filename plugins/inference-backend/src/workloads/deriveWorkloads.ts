@@ -1,8 +1,10 @@
 import {
+  architectureFromAnnotation,
   containerGpuRequest,
   diagnoseWorkload,
   EventLike,
   GFD_LABELS,
+  INFERENCE_ANNOTATIONS,
   InferenceWorkload,
   MetricSeries,
   NodeLike,
@@ -21,6 +23,7 @@ type Json = Record<string, any>;
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const OWNER_LABEL = 'inference-platform.io/owner';
 const MODEL_LABEL = 'inference-platform.io/model';
+const ARCHITECTURE_ANNOTATION = INFERENCE_ANNOTATIONS.modelArchitecture;
 const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 
 /** The cached objects of one cluster that workloads are derived from. */
@@ -325,8 +328,14 @@ function toWorkload(
     metrics: context.metrics?.(id),
     desiredReplicas: root.desired,
     serving: {
-      // label values cannot hold the org/ prefix of a Hugging Face id: the container args are the better source
-      model: modelFromArgs(mainContainer) ?? labels[MODEL_LABEL],
+      // a model outside the catalog carries its architecture numbers (recorded by the template); label values
+      // cannot hold the org/ prefix of a Hugging Face id: the container args are the better source
+      model:
+        architectureFromAnnotation(
+          metadata.annotations?.[ARCHITECTURE_ANNOTATION],
+        ) ??
+        modelFromArgs(mainContainer) ??
+        labels[MODEL_LABEL],
       gpuType,
       nodeDriverVersion: driverVersion,
     },

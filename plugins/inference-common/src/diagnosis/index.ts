@@ -10,3 +10,4 @@ export type {
 } from './quota';
 export * from './serviceLevels';
 export * from './vllmRelease';
+export * from './architectureAnnotation';

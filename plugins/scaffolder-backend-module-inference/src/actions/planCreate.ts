@@ -223,6 +223,12 @@ export function createPlanCreateAction(options: {
         reason: z => z.string(),
         plan: z =>
           z.string().describe('The plan as JSON, for the entity annotation'),
+        architectureJson: z =>
+          z
+            .string()
+            .describe(
+              'Architecture numbers (JSON) of a model outside the catalog, for the workload annotation; empty for catalog models',
+            ),
         modelArchitecture: z =>
           z
             .string()
@@ -413,6 +419,10 @@ export function createPlanCreateAction(options: {
       );
       if (pool.driverVersion) ctx.output('driverVersion', pool.driverVersion);
       ctx.output('vllmBehaviour', plan.vllmBehaviour);
+      ctx.output(
+        'architectureJson',
+        findModel(plan.modelId) ? '' : JSON.stringify(plan.model),
+      );
       ctx.output('errorBand', chosen.errorBand);
       ctx.output('clusters', clusters);
       if (chosen.costPerHourUsd !== undefined)
