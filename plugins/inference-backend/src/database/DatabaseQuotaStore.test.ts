@@ -175,10 +175,13 @@ describe('DatabaseQuotaStore', () => {
       const live = () => 6; // two running replicas' ceiling
       const first = await quotas.reserve(request({ gpuCount: 8 }), live);
       expect(first.decision).toEqual({
+        admitted: true,
+        reason: `GPU quota of ${CHAT} for ${H100} fits: used 6 + reserved 0 + requested 8 = 14 <= limit 16 (2 free after)`,
         limit: 16,
         used: 6,
         reserved: 0,
         requested: 8,
+        headroomAfter: 2,
       });
       expect(first.reservation.status).toBe('pending');
 

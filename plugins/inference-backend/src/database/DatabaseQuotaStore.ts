@@ -2,13 +2,19 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
+  checkQuotaRequest,
+  QuotaDecision,
+  RESERVATION_EVENTS,
+  ReservationEvent,
+  ReservationState,
+  reservationTransition,
+} from '@inference-platform/plugin-inference-common';
+import {
   LiveUsage,
   QuotaAuditRecord,
-  QuotaDecision,
   QuotaRecord,
   QuotaStore,
   ReservationRecord,
-  ReservationStatus,
   ReserveRequest,
 } from './QuotaStore';
 import { inRetriedTransaction, isPostgres, toDate } from './transactions';
@@ -37,7 +43,7 @@ type ReservationRow = {
   owner_ref: string;
   gpu_type: string;
   gpu_count: number;
-  status: ReservationStatus;
+  status: ReservationState;
   requester: string;
   idempotency_key: string | null;
   entity_ref: string | null;
@@ -241,20 +247,17 @@ export class DatabaseQuotaStore implements QuotaStore {
         .andWhere('expires_at', '>', now)
         .sum({ total: 'gpu_count' })
         .first();
-      const decision: QuotaDecision = {
-        limit: quota ? Number(quota.gpu_limit) : 0,
-        used: liveUsage(request.ownerRef, request.gpuType),
-        reserved: Number(reservedRow?.total ?? 0),
-        requested: request.gpuCount,
-      };
-      if (
-        decision.used + decision.reserved + decision.requested >
-        decision.limit
-      ) {
-        throw new ConflictError(
-          describeRefusal(request, decision, Boolean(quota)),
-        );
-      }
+      const decision = checkQuotaRequest(
+        {
+          owner: request.ownerRef,
+          gpuType: request.gpuType,
+          limit: quota ? Number(quota.gpu_limit) : undefined,
+          used: liveUsage(request.ownerRef, request.gpuType),
+          reserved: Number(reservedRow?.total ?? 0),
+        },
+        request.gpuCount,
+      );
+      if (!decision.admitted) throw new ConflictError(decision.reason);
 
       const row: ReservationRow = {
         id: randomUUID(),
@@ -287,7 +290,7 @@ export class DatabaseQuotaStore implements QuotaStore {
 
   async listReservations(filter?: {
     ownerRef?: string;
-    status?: ReservationStatus[];
+    status?: ReservationState[];
     limit?: number;
     after?: { createdAt: Date; id: string };
   }): Promise<ReservationRecord[]> {
@@ -314,7 +317,7 @@ export class DatabaseQuotaStore implements QuotaStore {
 
   async countReservations(filter?: {
     ownerRef?: string;
-    status?: ReservationStatus[];
+    status?: ReservationState[];
   }): Promise<number> {
     const row = await this.reservationQuery(filter).count({ n: '*' }).first();
     return Number(row?.n ?? 0);
@@ -322,7 +325,7 @@ export class DatabaseQuotaStore implements QuotaStore {
 
   private reservationQuery(filter?: {
     ownerRef?: string;
-    status?: ReservationStatus[];
+    status?: ReservationState[];
   }) {
     const query = this.db<ReservationRow>('inference_reservations');
     if (filter?.ownerRef) query.where('owner_ref', filter.ownerRef);
@@ -335,15 +338,10 @@ export class DatabaseQuotaStore implements QuotaStore {
     by: string,
     now: Date = new Date(),
   ): Promise<ReservationRecord> {
-    return this.resolve(id, now, row => {
-      if (row.status === 'released') return undefined; // releasing twice is harmless
-      if (row.status !== 'pending') {
-        throw new ConflictError(
-          `Reservation ${id} is ${row.status} and can no longer be released`,
-        );
-      }
-      return { status: 'released', reason: `released by ${by}` };
-    });
+    return this.resolve(id, now, 'release', row => ({
+      reason: `released by ${by}`,
+      refusal: `Reservation ${id} is ${row.status} and can no longer be released`,
+    }));
   }
 
   async confirm(
@@ -351,21 +349,15 @@ export class DatabaseQuotaStore implements QuotaStore {
     workload: { cluster: string; namespace: string; name: string },
     now: Date = new Date(),
   ): Promise<ReservationRecord> {
-    return this.resolve(id, now, row => {
-      if (row.status === 'confirmed') return undefined;
-      if (row.status !== 'pending') {
-        throw new ConflictError(
-          `Reservation ${id} is ${row.status}; a workload cannot confirm it`,
-        );
-      }
-      return {
-        status: 'confirmed',
-        reason: `workload ${workload.cluster}/${workload.namespace}/${workload.name} is running`,
+    return this.resolve(id, now, 'confirm', row => ({
+      reason: `workload ${workload.cluster}/${workload.namespace}/${workload.name} is running`,
+      refusal: `Reservation ${id} is ${row.status}; a workload cannot confirm it`,
+      changes: {
         cluster: workload.cluster,
         namespace: workload.namespace,
         workload_name: workload.name,
-      };
-    });
+      },
+    }));
   }
 
   async releaseVanished(
@@ -373,17 +365,16 @@ export class DatabaseQuotaStore implements QuotaStore {
     reason: string,
     now: Date = new Date(),
   ): Promise<ReservationRecord> {
-    return this.resolve(id, now, row =>
-      row.status === 'confirmed' ? { status: 'released', reason } : undefined,
-    );
+    return this.resolve(id, now, 'vanish', () => ({ reason }));
   }
 
   async expirePending(now: Date = new Date()): Promise<number> {
+    const { from, to } = RESERVATION_EVENTS.expire;
     return this.db('inference_reservations')
-      .where('status', 'pending')
+      .where('status', from)
       .andWhere('expires_at', '<=', now)
       .update({
-        status: 'expired',
+        status: to,
         reason: 'TTL passed before the workload appeared',
         resolved_at: now,
       });
@@ -419,10 +410,19 @@ export class DatabaseQuotaStore implements QuotaStore {
     return query.first();
   }
 
+  /**
+   * Applies one life-cycle event to a reservation under a row lock, as common's {@link reservationTransition} allows:
+   * moved (with `reason` and `changes`), returned as it is, or refused with `refusal`.
+   */
   private async resolve(
     id: string,
     now: Date,
-    transition: (row: ReservationRow) => Partial<ReservationRow> | undefined,
+    event: ReservationEvent,
+    describe: (row: ReservationRow) => {
+      reason: string;
+      refusal?: string;
+      changes?: Partial<ReservationRow>;
+    },
   ): Promise<ReservationRecord> {
     return inRetriedTransaction(this.db, async tx => {
       const query = tx<ReservationRow>('inference_reservations').where(
@@ -432,8 +432,19 @@ export class DatabaseQuotaStore implements QuotaStore {
       if (isPostgres(this.db)) query.forUpdate();
       const row = await query.first();
       if (!row) throw new NotFoundError(`No reservation ${id}`);
-      const changes = transition(row);
-      if (!changes) return toReservation(row);
+      const outcome = reservationTransition(row.status, event);
+      if (outcome === 'unchanged') return toReservation(row);
+      const { reason, refusal, changes: extra } = describe(row);
+      if (outcome === 'refused') {
+        throw new ConflictError(
+          refusal ?? `Reservation ${id} is ${row.status}: cannot ${event} it`,
+        );
+      }
+      const changes: Partial<ReservationRow> = {
+        ...extra,
+        status: RESERVATION_EVENTS[event].to,
+        reason,
+      };
       const updated = { ...row, ...changes, resolved_at: now };
       await tx('inference_reservations')
         .where('id', id)
@@ -470,23 +481,6 @@ function assertSameRequest(existing: ReservationRow, request: ReserveRequest) {
       `Idempotency key ${request.idempotencyKey} was already used for ${existing.gpu_count} x ${existing.gpu_type} for ${existing.owner_ref}`,
     );
   }
-}
-
-function describeRefusal(
-  request: ReserveRequest,
-  d: QuotaDecision,
-  hasQuota: boolean,
-): string {
-  if (!hasQuota) {
-    return `${request.ownerRef} has no GPU quota for ${request.gpuType}; ask the platform team for one (requested ${d.requested})`;
-  }
-  const free = Math.max(0, d.limit - d.used - d.reserved);
-  return (
-    `GPU quota of ${request.ownerRef} for ${request.gpuType} would be exceeded: ` +
-    `used ${d.used} + reserved ${d.reserved} + requested ${d.requested} = ${
-      d.used + d.reserved + d.requested
-    } > limit ${d.limit} (${free} free)`
-  );
 }
 
 function toQuota(row: QuotaRow): QuotaRecord {

@@ -1,3 +1,8 @@
+import {
+  QuotaDecision,
+  ReservationState,
+} from '@inference-platform/plugin-inference-common';
+
 /**
  * A team's GPU quota for one GPU type.
  *
@@ -30,18 +35,6 @@ export interface QuotaAuditRecord {
 }
 
 /**
- * Life cycle of a reservation: pending until its workload appears (confirmed), is given back (released) or outlives
- * its TTL (expired).
- *
- * @public
- */
-export type ReservationStatus =
-  | 'pending'
-  | 'confirmed'
-  | 'released'
-  | 'expired';
-
-/**
  * GPUs set aside for a service that is being created.
  *
  * @public
@@ -51,7 +44,7 @@ export interface ReservationRecord {
   ownerRef: string;
   gpuType: string;
   gpuCount: number;
-  status: ReservationStatus;
+  status: ReservationState;
   requester: string;
   idempotencyKey?: string;
   entityRef?: string;
@@ -89,18 +82,6 @@ export interface ReserveRequest {
  * @public
  */
 export type LiveUsage = (ownerRef: string, gpuType: string) => number;
-
-/**
- * The numbers a reservation decision was made on.
- *
- * @public
- */
-export interface QuotaDecision {
-  limit: number;
-  used: number;
-  reserved: number;
-  requested: number;
-}
 
 /**
  * Quotas, their audit log and the reservation ledger.
@@ -148,7 +129,8 @@ export interface QuotaStore {
   }): Promise<number>;
 
   /**
-   * Reserves GPUs if `used + reserved + requested <= limit`, checked and written in one serialized transaction.
+   * Reserves GPUs if common's admission rule ({@link @inference-platform/plugin-inference-common#checkQuotaRequest})
+   * admits them, checked and written in one serialized transaction.
    * Returns the existing reservation for an idempotency key the same requester already used for the same owner. Throws `QuotaExceededError` when it does not fit.
    */
   reserve(
@@ -167,14 +149,14 @@ export interface QuotaStore {
    */
   listReservations(filter?: {
     ownerRef?: string;
-    status?: ReservationStatus[];
+    status?: ReservationState[];
     limit?: number;
     after?: { createdAt: Date; id: string };
   }): Promise<ReservationRecord[]>;
   /** How many reservations {@link QuotaStore.listReservations} would list without a limit. */
   countReservations(filter?: {
     ownerRef?: string;
-    status?: ReservationStatus[];
+    status?: ReservationState[];
   }): Promise<number>;
   /** Gives pending GPUs back. Returns the reservation as it is afterwards. */
   release(id: string, by: string, now?: Date): Promise<ReservationRecord>;

@@ -6,11 +6,11 @@
  * Reproduce a failure with QUOTA_FIRE_SEED=<seed printed in the failure>.
  */
 import { mockServices } from '@backstage/backend-test-utils';
+import { ReservationState } from '@inference-platform/plugin-inference-common';
 import knexFactory, { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
 import { DatabaseQuotaStore } from '../database/DatabaseQuotaStore';
-import { ReservationStatus } from '../database/QuotaStore';
 import { isPostgres, toDate } from '../database/transactions';
 import { settleReservations } from '../service/ledgerJanitor';
 import {
@@ -165,7 +165,7 @@ function takeAt<T>(pool: T[], index: number): T {
 }
 
 /** Which stored statuses agree with what the model knows, at the end of `epoch`. */
-function allowedStatuses(g: Granted, epoch: number): ReservationStatus[] {
+function allowedStatuses(g: Granted, epoch: number): ReservationState[] {
   const live = g.expiresEpoch > epoch;
   switch (g.state) {
     case 'released':

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import {
-  canTransitionReservation,
   checkQuotaRequest,
   computeQuotaStandings,
+  reservationTransition,
   workloadCharge,
 } from './quota';
 
@@ -148,15 +148,36 @@ describe('checkQuotaRequest', () => {
     const refused = checkQuotaRequest(standing, 5);
     expect(refused).toMatchObject({ admitted: false, headroomAfter: -1 });
     expect(refused.reason).toBe(
-      `over quota by 1: 8 used + 4 reserved + 5 requested = 17 of 16 ${H100} GPUs`,
+      `GPU quota of group:default/ml for ${H100} would be exceeded: used 8 + reserved 4 + requested 5 = 17 > limit 16 (4 free)`,
+    );
+    expect(checkQuotaRequest(standing, 3).reason).toBe(
+      `GPU quota of group:default/ml for ${H100} fits: used 8 + reserved 4 + requested 3 = 15 <= limit 16 (1 free after)`,
+    );
+  });
+
+  it('says no GPU is free when the owner is already over', () => {
+    expect(checkQuotaRequest({ ...standing, used: 20 }, 1).reason).toMatch(
+      /= 25 > limit 16 \(0 free\)$/,
     );
   });
 
   it('refuses when the owner has no quota for that GPU type', () => {
-    expect(
-      checkQuotaRequest({ ...standing, limit: undefined }, 1).reason,
-    ).toMatch(/has no quota for/);
+    const decision = checkQuotaRequest({ ...standing, limit: undefined }, 1);
+    expect(decision).toMatchObject({ admitted: false, limit: undefined });
+    expect(decision.reason).toBe(
+      `group:default/ml has no GPU quota for ${H100}; ask the platform team for one (requested 1)`,
+    );
     expect(checkQuotaRequest(standing, -1).admitted).toBe(false);
+  });
+
+  it('refuses any request on a zero limit, with the numbers', () => {
+    expect(
+      checkQuotaRequest({ ...standing, limit: 0, used: 0, reserved: 0 }, 1),
+    ).toMatchObject({
+      admitted: false,
+      headroomAfter: -1,
+      reason: expect.stringMatching(/> limit 0 \(0 free\)/),
+    });
   });
 
   it('never admits a request over the limit', () => {
@@ -200,16 +221,23 @@ describe('checkQuotaRequest', () => {
   });
 });
 
-describe('reservation lifecycle', () => {
+describe('reservationTransition', () => {
   it.each([
-    ['pending', 'confirmed', true],
-    ['pending', 'released', true],
-    ['pending', 'expired', true],
-    ['confirmed', 'released', true],
-    ['confirmed', 'expired', false],
-    ['expired', 'confirmed', false],
-    ['released', 'pending', false],
-  ] as const)('%s → %s allowed: %s', (from, to, allowed) => {
-    expect(canTransitionReservation(from, to)).toBe(allowed);
+    ['pending', 'confirm', 'move'],
+    ['pending', 'release', 'move'],
+    ['pending', 'expire', 'move'],
+    ['pending', 'vanish', 'unchanged'],
+    ['confirmed', 'confirm', 'unchanged'],
+    ['confirmed', 'release', 'refused'],
+    ['confirmed', 'expire', 'refused'],
+    ['confirmed', 'vanish', 'move'],
+    ['released', 'release', 'unchanged'],
+    ['released', 'confirm', 'refused'],
+    ['released', 'vanish', 'unchanged'],
+    ['expired', 'confirm', 'refused'],
+    ['expired', 'release', 'refused'],
+    ['expired', 'expire', 'unchanged'],
+  ] as const)('%s on %s: %s', (from, event, outcome) => {
+    expect(reservationTransition(from, event)).toBe(outcome);
   });
 });

@@ -160,24 +160,26 @@ export function computeQuotaStandings(input: {
 }
 
 /**
- * Answer of {@link checkQuotaRequest}.
+ * Answer of {@link checkQuotaRequest}: the verdict and the numbers it was made on.
  *
  * @public
  */
 export interface QuotaDecision {
   admitted: boolean;
-  /** Plain sentence with the numbers. */
+  /** Plain sentence with the numbers, fit to show the requester. */
   reason: string;
+  /** Undefined when the owner has no quota line for the GPU type. */
   limit?: number;
   used: number;
   reserved: number;
   requested: number;
-  /** Headroom left if admitted (or the shortfall, negative, if refused). */
+  /** Headroom left if admitted (or the shortfall, negative, if refused); undefined without a limit. */
   headroomAfter?: number;
 }
 
 /**
- * Admits a request only when `used + reserved + request ≤ limit`. No configured limit means no quota: refused.
+ * The admission rule: admits a request only when `used + reserved + requested ≤ limit`. No configured limit means
+ * no quota: refused. Every place that admits GPUs (the store's reservation, the scaffolder's dry run) asks this.
  *
  * @public
  */
@@ -188,62 +190,80 @@ export function checkQuotaRequest(
   >,
   requestedGpus: number,
 ): QuotaDecision {
-  const { limit, used, reserved } = standing;
+  const { owner, gpuType, limit, used, reserved } = standing;
+  const numbers = { limit, used, reserved, requested: requestedGpus };
   if (!Number.isFinite(requestedGpus) || requestedGpus < 0) {
     return {
       admitted: false,
       reason: `invalid request of ${requestedGpus} GPUs`,
-      limit,
-      used,
-      reserved,
-      requested: requestedGpus,
+      ...numbers,
     };
   }
   if (limit === undefined) {
     return {
       admitted: false,
-      reason: `${standing.owner} has no quota for ${standing.gpuType}: ask the platform team for one`,
-      used,
-      reserved,
-      requested: requestedGpus,
+      reason: `${owner} has no GPU quota for ${gpuType}; ask the platform team for one (requested ${requestedGpus})`,
+      ...numbers,
     };
   }
-  const after = limit - used - reserved - requestedGpus;
-  const numbers = `${used} used + ${reserved} reserved + ${requestedGpus} requested = ${
-    used + reserved + requestedGpus
-  } of ${limit}`;
+  const total = used + reserved + requestedGpus;
+  const after = limit - total;
+  const sum = `used ${used} + reserved ${reserved} + requested ${requestedGpus} = ${total}`;
   return after >= 0
     ? {
         admitted: true,
-        reason: `fits: ${numbers} ${standing.gpuType} GPUs`,
-        limit,
-        used,
-        reserved,
-        requested: requestedGpus,
+        reason: `GPU quota of ${owner} for ${gpuType} fits: ${sum} <= limit ${limit} (${after} free after)`,
+        ...numbers,
         headroomAfter: after,
       }
     : {
         admitted: false,
-        reason: `over quota by ${-after}: ${numbers} ${standing.gpuType} GPUs`,
-        limit,
-        used,
-        reserved,
-        requested: requestedGpus,
+        reason: `GPU quota of ${owner} for ${gpuType} would be exceeded: ${sum} > limit ${limit} (${Math.max(
+          0,
+          limit - used - reserved,
+        )} free)`,
+        ...numbers,
         headroomAfter: after,
       };
 }
 
 /**
- * Allowed reservation transitions: pending → confirmed | released | expired; confirmed → released.
+ * What happens to a reservation: its workload appears (`confirm`), its requester or an admin gives the GPUs back
+ * (`release`), its TTL passes (`expire`), or the ledger janitor finds its confirmed workload gone (`vanish`).
  *
  * @public
  */
-export function canTransitionReservation(
+export type ReservationEvent = 'confirm' | 'release' | 'expire' | 'vanish';
+
+/**
+ * The reservation life cycle, one line per event: the state it applies to and the state it leads to. Pending
+ * reservations are confirmed, released or expired; a confirmed one is released only when its workload is gone.
+ *
+ * @public
+ */
+export const RESERVATION_EVENTS: Readonly<
+  Record<ReservationEvent, { from: ReservationState; to: ReservationState }>
+> = {
+  confirm: { from: 'pending', to: 'confirmed' },
+  release: { from: 'pending', to: 'released' },
+  expire: { from: 'pending', to: 'expired' },
+  vanish: { from: 'confirmed', to: 'released' },
+};
+
+/**
+ * What an event does to a reservation in state `from`: `move` to the event's state; `unchanged` when it is already
+ * there (confirming or releasing twice is harmless) or, for `vanish`, when it is not confirmed (the janitor only
+ * reconciles running workloads); `refused` otherwise (e.g. releasing a confirmed reservation, confirming an expired
+ * one).
+ *
+ * @public
+ */
+export function reservationTransition(
   from: ReservationState,
-  to: ReservationState,
-): boolean {
-  if (from === 'pending')
-    return to === 'confirmed' || to === 'released' || to === 'expired';
-  if (from === 'confirmed') return to === 'released';
-  return false;
+  event: ReservationEvent,
+): 'move' | 'unchanged' | 'refused' {
+  const { from: source, to } = RESERVATION_EVENTS[event];
+  if (from === source) return 'move';
+  if (from === to || event === 'vanish') return 'unchanged';
+  return 'refused';
 }

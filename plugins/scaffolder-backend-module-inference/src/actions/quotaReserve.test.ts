@@ -100,6 +100,19 @@ describe('inference:quota:reserve', () => {
     expect(inference.reserveGpus).not.toHaveBeenCalled();
   });
 
+  it('refuses in a dry run when the owner has no quota line for the GPU type', async () => {
+    const inference = fakeInference({
+      getQuotaStandings: jest.fn(async () => []),
+    });
+    const dryRun = { ...createMockActionContext({ input }), isDryRun: true };
+    await expect(
+      createQuotaReserveAction({ inference }).handler(dryRun),
+    ).rejects.toThrow(
+      'group:default/ml-chat has no GPU quota for NVIDIA-H100-80GB-HBM3; ask the platform team for one (requested 8)',
+    );
+    expect(inference.reserveGpus).not.toHaveBeenCalled();
+  });
+
   it.each([
     [{ namespace: 'ML_Chat' }, /namespace/],
     [{ owner: 'not a group!' }, /owner/],

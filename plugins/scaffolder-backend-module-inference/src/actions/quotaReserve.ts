@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { placementRefusal } from '@inference-platform/plugin-inference-common';
+import {
+  checkQuotaRequest,
+  placementRefusal,
+} from '@inference-platform/plugin-inference-common';
 import {
   InferenceService,
   TeamTenancy,
@@ -96,31 +99,17 @@ export function createQuotaReserveAction(options: {
           input.owner,
           { credentials },
         );
-        const line = standings.find(s => s.gpuType === input.gpuType);
-        const limit = line?.limit ?? 0;
-        const used = line?.used ?? 0;
-        const reserved = line?.reserved ?? 0;
-        if (used + reserved + input.gpus > limit) {
-          throw new InputError(
-            line?.limit === undefined
-              ? `${input.owner} has no GPU quota for ${input.gpuType}; ask the platform team for one (requested ${input.gpus})`
-              : `GPU quota of ${input.owner} for ${
-                  input.gpuType
-                } would be exceeded: used ${used} + reserved ${reserved} + requested ${
-                  input.gpus
-                } = ${
-                  used + reserved + input.gpus
-                } > limit ${limit} (${Math.max(
-                  0,
-                  limit - used - reserved,
-                )} free)`,
-          );
-        }
-        ctx.logger.info(
-          `Dry run: would reserve ${input.gpus} x ${input.gpuType} for ${
-            input.owner
-          } (${limit - used - reserved} free)`,
+        const decision = checkQuotaRequest(
+          standings.find(s => s.gpuType === input.gpuType) ?? {
+            owner: input.owner,
+            gpuType: input.gpuType,
+            used: 0,
+            reserved: 0,
+          },
+          input.gpus,
         );
+        if (!decision.admitted) throw new InputError(decision.reason);
+        ctx.logger.info(`Dry run: would reserve: ${decision.reason}`);
         ctx.output('reservationId', 'dry-run');
         ctx.output(
           'expiresAt',
