@@ -6,6 +6,7 @@ import {
   GFD_LABELS,
   INFERENCE_ANNOTATIONS,
   InferenceWorkload,
+  isPinnedImageReference,
   MetricSeries,
   NodeLike,
   PodLike,
@@ -24,7 +25,6 @@ const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const OWNER_LABEL = 'inference-platform.io/owner';
 const MODEL_LABEL = 'inference-platform.io/model';
 const ARCHITECTURE_ANNOTATION = INFERENCE_ANNOTATIONS.modelArchitecture;
-const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 
 /** The cached objects of one cluster that workloads are derived from. */
 export interface ClusterObjects {
@@ -353,7 +353,8 @@ function toWorkload(
     runtime,
     model: modelFromArgs(mainContainer) ?? labels[MODEL_LABEL],
     image,
-    imageDigestPinned: typeof image === 'string' && DIGEST_PATTERN.test(image),
+    imageDigestPinned:
+      typeof image === 'string' && isPinnedImageReference(image),
     gpuType,
     gpusPerReplica,
     replicas: {

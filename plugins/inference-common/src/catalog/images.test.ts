@@ -5,6 +5,7 @@ import {
   UNRESOLVED_DIGEST,
   imageReference,
   isImageDigest,
+  isPinnedImageReference,
   isPlaceholderDigest,
   mergeImageCatalog,
   parseImageReference,
@@ -46,6 +47,22 @@ describe('parseImageReference', () => {
       ...expected,
       digest: DIGEST,
     });
+  });
+});
+
+describe('isPinnedImageReference', () => {
+  it.each([
+    [`vllm/vllm-openai@${DIGEST}`, true],
+    [`vllm/vllm-openai:v0.10.1.1@${DIGEST}`, true],
+    [`localhost:5000/vllm@${DIGEST}`, true],
+    ['vllm/vllm-openai:v0.10.1.1', false],
+    [`vllm/vllm-openai@${DIGEST.toUpperCase()}`, false],
+    [`vllm/vllm-openai@${DIGEST.slice(0, -1)}`, false],
+    [`vllm/vllm-openai@${DIGEST}0`, false],
+    [`vllm/vllm-openai@${DIGEST} `, false],
+    [`@${DIGEST}`, false],
+  ])('%s: %s', (reference, pinned) => {
+    expect(isPinnedImageReference(reference)).toBe(pinned);
   });
 });
 

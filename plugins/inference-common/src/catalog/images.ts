@@ -75,6 +75,17 @@ export function isImageDigest(value: string): value is ImageDigest {
 }
 
 /**
+ * True for an image reference pinned by digest, `<repository>[:tag]@sha256:<64 hex>`. Only the pin is checked;
+ * {@link parseImageReference} parses the whole reference and says what is wrong.
+ *
+ * @public
+ */
+export function isPinnedImageReference(reference: string): boolean {
+  const at = reference.lastIndexOf('@');
+  return at > 0 && isImageDigest(reference.slice(at + 1));
+}
+
+/**
  * True for the catalog's placeholder digest.
  *
  * @public

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { isImageDigest } from '@inference-platform/plugin-inference-common';
 
 /** How a registry host is reached: through a mirror, over plain HTTP, with credentials. */
 export interface RegistrySettings {
@@ -34,7 +35,7 @@ export function readImageSettings(root: Config): ImageSettings {
   const config = root.getOptionalConfig('inference.images');
   const pins = (config?.getOptionalConfigArray('pins') ?? []).map((p, i) => {
     const digest = p.getString('digest');
-    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+    if (!isImageDigest(digest)) {
       throw new Error(
         `inference.images.pins[${i}].digest must be sha256:<64 hex>, got '${digest}'`,
       );

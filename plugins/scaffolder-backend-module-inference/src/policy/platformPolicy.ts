@@ -1,5 +1,6 @@
 import {
   checkPodSecurity,
+  isPinnedImageReference,
   PodSecurityLevel,
   podTemplatesOf,
 } from '@inference-platform/plugin-inference-common';
@@ -53,7 +54,6 @@ export interface PolicyOptions {
 
 type Json = Record<string, any>;
 
-const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
@@ -193,7 +193,7 @@ function checkContainer(
   report: Reporter,
 ): boolean {
   const image = container.image;
-  if (typeof image !== 'string' || !DIGEST_PATTERN.test(image)) {
+  if (typeof image !== 'string' || !isPinnedImageReference(image)) {
     report(
       `${path}.image`,
       'image-pinned-by-digest',

@@ -1,3 +1,4 @@
+import { isImageDigest } from '@inference-platform/plugin-inference-common';
 import { createHash } from 'node:crypto';
 
 /** Manifest media types a registry may answer with; the index/list is what we pin for multi-arch images. */
@@ -7,8 +8,6 @@ const ACCEPT = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Where to find an image and how to talk to its registry. */
 export interface RegistryImage {
@@ -281,7 +280,7 @@ export async function resolveDigest(
     );
     digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   }
-  if (!DIGEST.test(digest)) {
+  if (!isImageDigest(digest)) {
     throw new Error(
       `${image.registry} returned a malformed digest for ${reference}`,
     );
