@@ -3,7 +3,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { checkPlatformPolicy, PolicyViolation } from '../policy/platformPolicy';
+import {
+  checkPlatformPolicy,
+  ManifestViolation,
+} from '../policy/platformPolicy';
 import { checkServicePolicy, LocatedManifest } from '../policy/servicePolicy';
 import { validateManifestSchema } from '../manifests/kubernetesModels';
 import { examples } from './manifestsValidate.examples';
@@ -54,7 +57,7 @@ export function createManifestsValidateAction(
         'path',
       );
       const files = await listManifestFiles(root);
-      const violations: PolicyViolation[] = [];
+      const violations: ManifestViolation[] = [];
       const manifests: LocatedManifest[] = [];
       let manifestCount = 0;
 
@@ -149,7 +152,7 @@ function yamlError(
   file: string,
   document: number,
   message: string,
-): PolicyViolation {
+): ManifestViolation {
   return {
     file,
     document,

@@ -11,8 +11,11 @@ import { isAllowedRepository } from '../images/allowedRegistries';
  * Pure functions over parsed YAML documents.
  */
 
-/** One broken rule, located precisely enough to fix without searching. */
-export interface PolicyViolation {
+/**
+ * One platform rule a rendered manifest breaks, located precisely enough to fix without searching (not to be
+ * confused with common's `PolicyViolation`, a running workload the platform page flags).
+ */
+export interface ManifestViolation {
   file: string;
   /** Index of the YAML document inside the file. */
   document: number;
@@ -20,12 +23,12 @@ export interface PolicyViolation {
   name: string;
   /** Dotted path to the offending field, e.g. `spec.template.spec.containers[0].image`. */
   path: string;
-  rule: PolicyRule;
+  rule: ManifestRule;
   message: string;
 }
 
-/** Names of the platform rules. */
-export type PolicyRule =
+/** Names of the platform's manifest rules. */
+export type ManifestRule =
   | 'image-pinned-by-digest'
   | 'image-registry-allowed'
   | 'gpu-requests-equal-limits'
@@ -43,7 +46,7 @@ export type PolicyRule =
   | 'volume-storage-class';
 
 /** Options of {@link checkPlatformPolicy}. */
-export interface PolicyOptions {
+export interface ManifestPolicyOptions {
   /** Registries images may come from (host names, optionally with a path prefix). Empty or absent: any. */
   allowedRegistries?: string[];
   /** Value the `backstage.io/kubernetes-id` label must carry; any non-empty value when absent. */
@@ -64,15 +67,15 @@ const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 export function checkPlatformPolicy(
   doc: unknown,
   location: { file: string; document: number },
-  options: PolicyOptions = {},
-): PolicyViolation[] {
+  options: ManifestPolicyOptions = {},
+): ManifestViolation[] {
   if (!isObject(doc) || typeof doc.kind !== 'string') return [];
   // every kind that makes pods, bare Pods, CronJobs and ReplicaSets included
   const templates = podTemplatesOf(doc);
   if (templates.length === 0) return [];
 
-  const violations: PolicyViolation[] = [];
-  const report = (path: string, rule: PolicyRule, message: string) =>
+  const violations: ManifestViolation[] = [];
+  const report = (path: string, rule: ManifestRule, message: string) =>
     violations.push({
       ...location,
       kind: doc.kind,
@@ -111,12 +114,12 @@ export function checkPlatformPolicy(
   return violations;
 }
 
-type Reporter = (path: string, rule: PolicyRule, message: string) => void;
+type Reporter = (path: string, rule: ManifestRule, message: string) => void;
 
 function checkEntityLabel(
   metadata: unknown,
   path: string,
-  options: PolicyOptions,
+  options: ManifestPolicyOptions,
   report: Reporter,
 ) {
   const value = isObject(metadata)
@@ -140,7 +143,7 @@ function checkEntityLabel(
 function checkPodSpec(
   spec: Json,
   path: string,
-  options: PolicyOptions,
+  options: ManifestPolicyOptions,
   report: Reporter,
 ) {
   let usesGpu = false;
@@ -189,7 +192,7 @@ function checkContainer(
   container: Json,
   path: string,
   isMain: boolean,
-  options: PolicyOptions,
+  options: ManifestPolicyOptions,
   report: Reporter,
 ): boolean {
   const image = container.image;

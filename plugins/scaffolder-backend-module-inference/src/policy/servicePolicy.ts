@@ -1,4 +1,4 @@
-import type { PolicyViolation } from './platformPolicy';
+import type { ManifestViolation } from './platformPolicy';
 
 /**
  * Rules over the whole set of a service's manifests, for what is valid object by object but wrong together or on a
@@ -77,12 +77,12 @@ function autoscalerTargets(manifests: LocatedManifest[]): Set<string> {
  */
 export function checkServicePolicy(
   manifests: LocatedManifest[],
-): PolicyViolation[] {
-  const violations: PolicyViolation[] = [];
+): ManifestViolation[] {
+  const violations: ManifestViolation[] = [];
   const report = (
     m: LocatedManifest,
     path: string,
-    rule: PolicyViolation['rule'],
+    rule: ManifestViolation['rule'],
     message: string,
   ) =>
     violations.push({
