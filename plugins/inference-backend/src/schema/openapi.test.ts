@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -11,4 +12,21 @@ describe('openapi.generated.ts', () => {
     );
     expect(spec).toEqual(source);
   });
+});
+
+describe('generated files', () => {
+  it('are what openapi.yaml gives: the spec constant and the wire types of inference-common', () => {
+    // eslint-disable-next-line no-restricted-syntax -- tests run from source
+    const script = path.resolve(__dirname, '../../scripts/generate-spec.mjs');
+    let failure = '';
+    try {
+      execFileSync(process.execPath, [script, '--check'], {
+        stdio: 'pipe',
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      failure = String((error as { stderr?: string }).stderr ?? error);
+    }
+    expect(failure).toBe('');
+  }, 60_000);
 });

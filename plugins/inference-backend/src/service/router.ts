@@ -1,5 +1,5 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
@@ -25,6 +25,7 @@ import express from 'express';
 import { InferenceStore, ReservationRecord } from '../database/InferenceStore';
 import { StoreAvailability } from '../database/StoreAvailability';
 import { InferenceOptions } from '../options';
+import { InferenceEndpoints } from '../schema/endpoints';
 import { spec } from '../schema/openapi.generated';
 import { InferenceTracker } from '../tracking/InferenceTracker';
 import { Access } from './access';
@@ -61,13 +62,6 @@ export interface RouterOptions {
   /** Platform settings of each cluster (inference.platform), as the templates use them. */
   platforms: ClusterPlatforms;
 }
-
-/** What /health answers: {@link InferenceHealthResponse} with the database engine and migration for admins only. */
-type PublicHealth = Omit<InferenceHealthResponse, 'database'> & {
-  database: Partial<InferenceHealthResponse['database']> & {
-    reachable: boolean;
-  };
-};
 
 const ANY_CALLER = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
@@ -114,9 +108,13 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, access, store, availability, tracker, summaries, options } =
     deps;
-  const router = createValidatedOpenApiRouter<typeof spec>(spec, {
-    middleware: [jsonByDefault, express.json({ limit: '64kb' }), refuseNul],
-  });
+  const router =
+    createValidatedOpenApiRouterFromGeneratedEndpointMap<InferenceEndpoints>(
+      spec,
+      {
+        middleware: [jsonByDefault, express.json({ limit: '64kb' }), refuseNul],
+      },
+    );
 
   const limiter = WriteRateLimiter.create({
     writesPerMinute: options.rateLimit.writesPerMinute,
@@ -124,7 +122,8 @@ export async function createRouter(
   /** The caller of a write: authenticated, within its write allowance, holding the permission. */
   const writeCaller = async (
     req: express.Request,
-    res: express.Response,
+    // only the header is set here, so any route's typed response fits
+    res: Pick<express.Response, 'set'>,
     permission: BasicPermission,
   ) => {
     const credentials = await httpAuth.credentials(req, ANY_CALLER);
@@ -162,7 +161,10 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, ANY_CALLER);
     // the engine and migration are internal details: admins only
     const admin = await access.isAdmin(credentials);
-    const body: PublicHealth = { status: 'ok', database: { reachable: true } };
+    const body: InferenceHealthResponse = {
+      status: 'ok',
+      database: { reachable: true },
+    };
     if (admin) body.database.client = deps.databaseClient;
     try {
       await store.ping();
@@ -175,7 +177,7 @@ export async function createRouter(
       body.status = 'degraded';
       body.database.reachable = false;
     }
-    res.status(body.status === 'ok' ? 200 : 503).json(body as any);
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
   });
 
   router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
@@ -194,7 +196,7 @@ export async function createRouter(
     const summary = await summaries.entitySummary(req.params, {
       loadMultiplier: multiplier,
     });
-    res.json(summary as any);
+    res.json(summary);
   });
 
   router.get('/workloads', async (req, res) => {
@@ -208,7 +210,7 @@ export async function createRouter(
         (!gpuType || w.gpuType === gpuType) &&
         (!health || healthOf(w) === health),
     );
-    res.json({ items } as any);
+    res.json({ items });
   });
 
   router.get('/clusters', async (req, res) => {
@@ -222,7 +224,7 @@ export async function createRouter(
         lastError: publicClusterError(status.lastError),
         capacity: capacity.get(status.name),
       })),
-    } as any);
+    });
   });
 
   router.get('/clusters/:cluster/platform', async (req, res) => {
@@ -240,13 +242,13 @@ export async function createRouter(
       summary: describeClusterPlatform(settings),
       sources: deps.platforms.sourcesOf(cluster),
     };
-    res.json(body as any);
+    res.json(body);
   });
 
   router.get('/quotas', async (req, res) => {
     await readCaller(req, inferenceQuotaReadPermission);
     const items = await summaries.quotaStandings({ owner: req.query.owner });
-    res.json({ items } as any);
+    res.json({ items });
   });
 
   /** A new or changed quota line must name a catalog Group and a GPU type the catalog or a pool knows. */
@@ -279,7 +281,7 @@ export async function createRouter(
       changedBy: access.principalRef(credentials),
     });
     summaries.ledgerChanged();
-    res.json({ ...quota, updatedAt: quota.updatedAt.toISOString() } as any);
+    res.json({ ...quota, updatedAt: quota.updatedAt.toISOString() });
   });
 
   // any line may be removed, also one written before lines were checked
@@ -322,7 +324,7 @@ export async function createRouter(
       previousLimit: removed.limit,
       removedBy,
       removedAt: removedAt.toISOString(),
-    } as any);
+    });
   });
 
   router.get('/quotas/:owner/:gpuType/audit', async (req, res) => {
@@ -343,7 +345,7 @@ export async function createRouter(
         totalCount,
         a => ({ a: a.id }),
         a => ({ ...a, changedAt: a.changedAt.toISOString() }),
-      ) as any,
+      ),
     );
   });
 
@@ -370,7 +372,7 @@ export async function createRouter(
         totalCount,
         r => ({ t: r.createdAt.getTime(), i: r.id }),
         toReservation,
-      ) as any,
+      ),
     );
   });
 
@@ -379,7 +381,7 @@ export async function createRouter(
     const reservation = await store.quotas.getReservation(req.params.id);
     if (!reservation)
       throw new NotFoundError(`No reservation ${req.params.id}`);
-    res.json(toReservation(reservation) as any);
+    res.json(toReservation(reservation));
   });
 
   router.post('/reservations', async (req, res) => {
@@ -410,7 +412,7 @@ export async function createRouter(
       tracker.liveUsage,
     );
     summaries.ledgerChanged();
-    res.status(replayed ? 200 : 201).json(toReservation(reservation) as any);
+    res.status(replayed ? 200 : 201).json(toReservation(reservation));
   });
 
   router.post('/reservations/:id/release', async (req, res) => {
@@ -432,7 +434,7 @@ export async function createRouter(
       access.principalRef(credentials),
     );
     summaries.ledgerChanged();
-    res.json(toReservation(released) as any);
+    res.json(toReservation(released));
   });
 
   router.get('/usage', async (req, res) => {
@@ -440,7 +442,7 @@ export async function createRouter(
     const { entityRef, owner } = req.query;
     const { days, granularity } = usageWindow(req.query);
     res.json(
-      (await usageHistory({
+      await usageHistory({
         store,
         rows: await summaries.usageRows(),
         entityRef,
@@ -448,13 +450,13 @@ export async function createRouter(
         days,
         granularity,
         options,
-      })) as any,
+      }),
     );
   });
 
   router.get('/platform', async (req, res) => {
     await readCaller(req);
-    res.json((await summaries.platform()) as any);
+    res.json(await summaries.platform());
   });
 
   router.use(answerOutage(availability));
