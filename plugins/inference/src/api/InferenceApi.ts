@@ -1,14 +1,26 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
-  ClusterCapacity,
   ClusterPlatformResponse,
-  ClusterStatus,
+  ClusterWithCapacity,
   EntityInferenceSummary,
   InferenceHealthResponse,
   InferenceWorkload,
   PlatformOverview,
+  QuotaAuditEntry,
+  QuotaLimitRecord,
+  QuotaRemoval,
   QuotaStanding,
-  UsagePoint,
+  UsageHistory,
+} from '@inference-platform/plugin-inference-common';
+
+// The wire types this API answers with are generated from the backend's openapi.yaml into inference-common; they
+// were declared here before and stay importable from this package.
+export type {
+  ClusterWithCapacity,
+  QuotaAuditEntry,
+  QuotaLimitRecord,
+  QuotaRemoval,
+  UsageHistory,
 } from '@inference-platform/plugin-inference-common';
 
 /**
@@ -36,25 +48,6 @@ export interface UsageQuery {
 }
 
 /**
- * Answer of `GET /usage`: one point per bucket, summed over GPU types.
- *
- * @public
- */
-export interface UsageHistory {
-  granularity: 'hour' | 'day';
-  points: UsagePoint[];
-}
-
-/**
- * A cluster's watch status together with its GPU capacity (absent until the first node list arrived).
- *
- * @public
- */
-export type ClusterWithCapacity = ClusterStatus & {
-  capacity?: ClusterCapacity;
-};
-
-/**
  * Filters of `GET /workloads`.
  *
  * @public
@@ -64,48 +57,6 @@ export interface WorkloadQuery {
   owner?: string;
   gpuType?: string;
   health?: 'healthy' | 'warning' | 'critical';
-}
-
-/**
- * A quota limit as stored after a change.
- *
- * @public
- */
-export interface QuotaLimitRecord {
-  ownerRef: string;
-  gpuType: string;
-  limit: number;
-  updatedBy: string;
-  updatedAt: string;
-}
-
-/**
- * One change of a quota limit, from the audit log.
- *
- * @public
- */
-export interface QuotaAuditEntry {
-  ownerRef: string;
-  gpuType: string;
-  previousLimit: number | null;
-  /** The limit after the change; null when the line was removed. */
-  newLimit: number | null;
-  changedBy: string;
-  reason?: string;
-  changedAt: string;
-}
-
-/**
- * A quota line as it was when it was removed.
- *
- * @public
- */
-export interface QuotaRemoval {
-  ownerRef: string;
-  gpuType: string;
-  previousLimit: number;
-  removedBy: string;
-  removedAt: string;
 }
 
 /**

@@ -129,6 +129,7 @@ describe('GpuQuotaCard', () => {
       );
     api.getQuotaAudit.mockResolvedValue([
       {
+        id: 1,
         ownerRef: 'group:default/ml-chat',
         gpuType: H100,
         previousLimit: null,
