@@ -4,9 +4,9 @@ import {
   DEFAULT_SLO_WINDOW_MINUTES,
   PriceKind,
   ResolvedGpuPrice,
-  resolveGpuPrices,
   SaasTokenPrice,
 } from '@inference-platform/plugin-inference-common';
+import { readGpuPriceSettings } from '@inference-platform/plugin-inference-node';
 
 /** A quota seeded from config. */
 export interface ConfiguredQuota {
@@ -66,8 +66,6 @@ export interface InferenceOptions {
   };
 }
 
-const PRICE_KINDS: PriceKind[] = ['on-demand', 'spot', 'committed'];
-
 function positive(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key);
   if (value === undefined) return fallback;
@@ -99,43 +97,7 @@ function readSlo(config: Config): InferenceOptions['slo'] {
 export function readInferenceOptions(root: Config): InferenceOptions {
   const config = root.getOptionalConfig('inference') ?? new ConfigReader({});
 
-  const priceKind = (config.getOptionalString('priceKind') ??
-    'on-demand') as PriceKind;
-  if (!PRICE_KINDS.includes(priceKind)) {
-    throw new Error(
-      `inference.priceKind must be one of ${PRICE_KINDS.join(
-        ', ',
-      )}, got '${priceKind}'`,
-    );
-  }
-  const overrides = (config.getOptionalConfigArray('prices') ?? []).map(
-    (p, i) => {
-      const at = `inference.prices[${i}]`;
-      const gpuType = p.getString('gpuType');
-      const price = {
-        gpuType,
-        onDemandUsdPerGpuHour: p.getOptionalNumber('onDemandUsdPerGpuHour'),
-        spotUsdPerGpuHour: p.getOptionalNumber('spotUsdPerGpuHour'),
-        committedUsdPerGpuHour: p.getOptionalNumber('committedUsdPerGpuHour'),
-        asOf: p.getOptionalString('asOf'),
-        source: p.getOptionalString('source') ?? 'app-config',
-      };
-      for (const [k, v] of Object.entries(price)) {
-        if (typeof v === 'number' && !(v >= 0))
-          throw new Error(`${at}.${k} must be >= 0`);
-      }
-      return price;
-    },
-  );
-  const factors = config.getOptionalConfig('priceKindFactors');
-  const prices = resolveGpuPrices(overrides, {
-    factors: factors
-      ? {
-          spot: factors.getOptionalNumber('spot'),
-          committed: factors.getOptionalNumber('committed'),
-        }
-      : undefined,
-  });
+  const { prices, priceKind } = readGpuPriceSettings(root);
 
   const saasPrices = (config.getOptionalConfigArray('saasPrices') ?? []).map(
     (p, i) => {

@@ -8,4 +8,5 @@ export * from './InferenceService';
 export * from './serviceRef';
 export * from './clusterConfig';
 export * from './clusterPlatformConfig';
+export * from './priceConfig';
 export * from './tenancy';

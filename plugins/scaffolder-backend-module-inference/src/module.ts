@@ -8,6 +8,7 @@ import {
   inferenceServiceRef,
   readClusterConnections,
   readClusterPlatforms,
+  readGpuPriceSettings,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
 import { createClusterSettingsAction } from './actions/clusterSettings';
@@ -58,6 +59,7 @@ export const scaffolderModuleInference = createBackendModule({
             inference,
             tenancy,
             modelSource: new ModelSource(readModelSourceSettings(config)),
+            prices: readGpuPriceSettings(config),
           }),
           createImageResolveAction({ images, inference }),
           createQuotaReserveAction({ inference, tenancy }),

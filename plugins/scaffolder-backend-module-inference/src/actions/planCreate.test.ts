@@ -1,4 +1,6 @@
+import { ConfigReader, JsonObject } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readGpuPriceSettings } from '@inference-platform/plugin-inference-node';
 import { fakeInference } from '../__testUtils__/fakeInference';
 import { createPlanCreateAction } from './planCreate';
 
@@ -125,6 +127,64 @@ describe('inference:plan:create', () => {
       expect(outputs.gpuType).toBe('NVIDIA-L4');
       expect(warn).toHaveBeenCalledWith(
         expect.stringMatching(/No fitting GPU type has quota headroom/),
+      );
+    });
+  });
+
+  describe('prices', () => {
+    const request = {
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      maxModelLen: 8192,
+      concurrency: 4,
+      gpuType: 'auto',
+      clusters: ['gpu-us-east'],
+      vllmVersion: '0.10.1.1',
+    };
+    const planWith = async (inferenceConfig: JsonObject) => {
+      const priced = createPlanCreateAction({
+        inference,
+        prices: readGpuPriceSettings(
+          new ConfigReader({ inference: inferenceConfig }),
+        ),
+      });
+      const ctx = createMockActionContext({ input: request as any });
+      await priced.handler(ctx);
+      return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    };
+
+    it('prices the plan with inference.prices, as the cost card does', async () => {
+      const builtIn = await run(request);
+      expect(builtIn.outputs.gpuType).toBe('NVIDIA-L4');
+      const gpus = builtIn.outputs.gpusPerReplica * builtIn.outputs.replicas;
+
+      const configured = await planWith({
+        prices: [{ gpuType: 'NVIDIA-L4', onDemandUsdPerGpuHour: 0.25 }],
+      });
+      expect(configured.gpuType).toBe('NVIDIA-L4');
+      expect(configured.usdPerHour).toBe(Math.round(gpus * 0.25 * 100) / 100);
+      expect(configured.usdPerHour).not.toBe(builtIn.outputs.usdPerHour);
+      expect(configured.reason).toContain(`$${(gpus * 0.25).toFixed(2)}/h`);
+    });
+
+    it('picks another GPU type when a configured price makes the cheapest dear, and honours inference.priceKind', async () => {
+      const dear = await planWith({
+        prices: [{ gpuType: 'NVIDIA-L4', onDemandUsdPerGpuHour: 1000 }],
+      });
+      expect(dear.gpuType).toBe('NVIDIA-H100-80GB-HBM3');
+
+      const spot = await planWith({
+        priceKind: 'spot',
+        prices: [
+          {
+            gpuType: 'NVIDIA-L4',
+            onDemandUsdPerGpuHour: 1000,
+            spotUsdPerGpuHour: 0.1,
+          },
+        ],
+      });
+      expect(spot.gpuType).toBe('NVIDIA-L4');
+      expect(spot.usdPerHour).toBe(
+        Math.round(spot.gpusPerReplica * spot.replicas * 0.1 * 100) / 100,
       );
     });
   });

@@ -15,6 +15,7 @@ import {
   WeightPrecision,
 } from '@inference-platform/plugin-inference-common';
 import {
+  GpuPriceSettings,
   InferenceService,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
@@ -79,6 +80,8 @@ export function createPlanCreateAction(options: {
   tenancy?: TeamTenancy;
   /** Where the config.json of a model outside the catalog is fetched from (inference.modelSource). */
   modelSource?: ModelSource;
+  /** The configured GPU prices (inference.prices, readGpuPriceSettings); the built-in defaults when absent. */
+  prices?: GpuPriceSettings;
 }) {
   return createTemplateAction({
     id: 'inference:plan:create',
@@ -334,7 +337,8 @@ export function createPlanCreateAction(options: {
             gpuMemoryUtilization: input.gpuMemoryUtilization,
             vllmVersion: input.vllmVersion ?? newestVllmVersion(),
             maxGpusPerNode: gpusPerNode(gpuType),
-            prices: resolveGpuPrices(),
+            prices: options.prices?.prices ?? resolveGpuPrices(),
+            priceKind: options.prices?.priceKind,
           } as any),
         );
         const plans = perType.flatMap(p => p.plans);
