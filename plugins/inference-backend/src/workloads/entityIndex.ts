@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  KUBERNETES_NAMESPACE_ANNOTATION,
   mergePlacements,
   placementFromGroupAnnotations,
   placementRefusal,
@@ -112,7 +113,7 @@ export class EntityIndex {
         entityRef: stringifyEntityRef(entity),
         ownerRef: ownerRefOf(entity),
         kubernetesId,
-        namespace: annotations['backstage.io/kubernetes-namespace'],
+        namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION],
         clusters,
         systemRef: systemRefOf(entity),
         replicaCapacityRps: positiveNumber(

@@ -4,7 +4,6 @@ import {
   gpuTypeKey,
   isGpuFieldUnverified,
   listGpuTypes,
-  mergeGpuCatalog,
   resolveGpuType,
   sanitizeGpuProductName,
 } from './gpus';
@@ -121,39 +120,6 @@ describe('resolveGpuType', () => {
     expect(keys).toContain('NVIDIA-B200-MIG-7g.180gb');
     expect(keys).toContain('NVIDIA-H200-MIG-1g.18gb+me');
     expect(new Set(keys).size).toBe(keys.length);
-  });
-});
-
-describe('mergeGpuCatalog', () => {
-  it('overrides fields and clears their UNVERIFIED flag', () => {
-    const merged = mergeGpuCatalog([{ id: 'l4', usableMemoryGiB: 22.16 }]);
-    const l4 = merged.find(g => g.id === 'l4')!;
-    expect(l4.usableMemoryGiB).toBe(22.16);
-    expect(isGpuFieldUnverified(l4, 'usableMemoryGiB')).toBe(false);
-    expect(findGpu('l4')!.usableMemoryGiB).toBe(22.05);
-  });
-
-  it('adds complete new GPUs and rejects incomplete ones', () => {
-    expect(() => mergeGpuCatalog([{ id: 'rtx-6000' }])).toThrow(/lacks: name/);
-    const merged = mergeGpuCatalog([
-      {
-        id: 'rtx-pro-6000',
-        name: 'NVIDIA RTX PRO 6000',
-        vendor: 'nvidia',
-        architecture: 'blackwell',
-        computeCapability: '12.0',
-        dataCenter: false,
-        memoryGB: 96,
-        usableMemoryGiB: 94.5,
-        usableMemorySource: 'config',
-        memoryBandwidthGBs: 1792,
-        bf16DenseTflops: null,
-        fp8DenseTflops: null,
-        gfdProductLabel: 'NVIDIA-RTX-PRO-6000',
-        kubernetesResource: 'nvidia.com/gpu',
-      },
-    ]);
-    expect(findGpu('NVIDIA-RTX-PRO-6000', merged)!.id).toBe('rtx-pro-6000');
   });
 });
 

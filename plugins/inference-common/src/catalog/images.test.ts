@@ -7,7 +7,6 @@ import {
   isImageDigest,
   isPinnedImageReference,
   isPlaceholderDigest,
-  mergeImageCatalog,
   parseImageReference,
 } from './images';
 
@@ -119,29 +118,5 @@ describe('image catalog', () => {
     expect(() => imageReference(image)).toThrow(/malformed digest/);
     expect(digest).toBe('latest');
     expect(UNRESOLVED_DIGEST).toMatch(/^sha256:0{64}$/);
-  });
-});
-
-describe('mergeImageCatalog', () => {
-  it('takes resolved digests from config and rejects tag-only entries', () => {
-    const resolved = `sha256:${'ab'.repeat(32)}`;
-    const merged = mergeImageCatalog(
-      [{ id: 'vllm-v0.10.1.1', digest: resolved }],
-      IMAGE_CATALOG,
-    );
-    expect(merged.find(i => i.id === 'vllm-v0.10.1.1')).toMatchObject({
-      digest: resolved,
-      digestStatus: 'resolved',
-      unverified: false,
-    });
-    expect(() =>
-      mergeImageCatalog(
-        [{ id: 'vllm-v0.10.1.1', digest: 'v0.10.1.1' }],
-        IMAGE_CATALOG,
-      ),
-    ).toThrow(/not a sha256 digest; images must be pinned by digest/);
-    expect(() =>
-      mergeImageCatalog([{ id: 'new', digest: resolved }], IMAGE_CATALOG),
-    ).toThrow(/lacks: runtime/);
   });
 });

@@ -95,13 +95,15 @@ export function isPlaceholderDigest(digest: string): boolean {
 }
 
 /**
- * The only way to turn a catalog image into a pull reference: `repository@sha256:…`.
+ * The only way to turn an image (catalog, pinned or resolved) into a pull reference: `repository@sha256:…`. A digest
+ * that is not one throws, so a malformed pin can never reach a manifest.
  *
  * @public
  */
-export function imageReference(
-  image: Pick<ServingImage, 'repository' | 'digest'>,
-): string {
+export function imageReference(image: {
+  repository: string;
+  digest: string;
+}): string {
   if (!isImageDigest(image.digest)) {
     throw new Error(
       `Image ${image.repository} has a malformed digest '${image.digest}'`,
@@ -165,72 +167,4 @@ function normaliseRepository(name: string): string {
     (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasRegistry) return name;
   return name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
-}
-
-/**
- * An image entry from config: a new image, or a resolved digest for a catalog id. The digest is checked at
- * runtime too, since config is untyped.
- *
- * @public
- */
-export type ServingImageOverride = Partial<Omit<ServingImage, 'digest'>> & {
-  id: string;
-  digest: string;
-};
-
-/**
- * Returns the image catalog with config entries applied. A digest supplied by config for a known id replaces
- * the placeholder or third-party pin and counts as resolved; new ids must be complete. Tag-only or malformed
- * digests are rejected with the offending id.
- *
- * @public
- */
-export function mergeImageCatalog(
-  overrides: readonly ServingImageOverride[],
-  base: readonly ServingImage[],
-): ServingImage[] {
-  const result = base.map(image => ({ ...image }));
-  for (const override of overrides) {
-    if (!isImageDigest(override.digest)) {
-      throw new Error(
-        `Image '${override.id}': '${override.digest}' is not a sha256 digest; images must be pinned by digest`,
-      );
-    }
-    const digest: ImageDigest = override.digest;
-    const index = result.findIndex(image => image.id === override.id);
-    if (index >= 0) {
-      const merged = { ...result[index], ...override, digest };
-      result[index] = {
-        ...merged,
-        digestStatus: override.digestStatus ?? 'resolved',
-        unverified: override.unverified ?? false,
-      };
-      continue;
-    }
-    const required: Array<keyof ServingImage> = [
-      'runtime',
-      'version',
-      'repository',
-      'tag',
-      'cudaVersion',
-      'minComputeCapability',
-    ];
-    const missing = required.filter(key => override[key] === undefined);
-    if (missing.length > 0) {
-      throw new Error(
-        `Image '${override.id}' is not in the catalog and lacks: ${missing.join(
-          ', ',
-        )}`,
-      );
-    }
-    result.push({
-      digestStatus: 'resolved',
-      unverified: false,
-      source: 'config',
-      notes: '',
-      ...override,
-      digest,
-    } as ServingImage);
-  }
-  return result;
 }

@@ -1,6 +1,5 @@
 import { MODEL_CATALOG } from './models.data';
 import {
-  mergeModelCatalog,
   estimateParameters,
   findModel,
   headDimOf,
@@ -122,22 +121,5 @@ describe('describing other models by their numbers', () => {
       /Unknown model 'no-such-model'/,
     );
     expect(resolveModelArchitecture(phi4).id).toBe('custom');
-  });
-});
-
-describe('mergeModelCatalog', () => {
-  it('adds validated models from config', () => {
-    const custom = {
-      ...findModel('llama-3.1-8b')!,
-      id: 'my-finetune',
-      hfRepo: 'acme/my-finetune',
-      source: 'config',
-    };
-    expect(findModel('acme/my-finetune', mergeModelCatalog([custom]))!.id).toBe(
-      'my-finetune',
-    );
-    expect(() =>
-      mergeModelCatalog([{ ...custom, numKeyValueHeads: 0 }]),
-    ).toThrow(/my-finetune/);
   });
 });

@@ -228,25 +228,3 @@ export function resolveModelArchitecture(
   const id = (model as Partial<CatalogModel>).id ?? 'custom';
   return { id, architecture: model };
 }
-
-/**
- * Returns the model catalog with config entries added or replaced by id (each entry is validated).
- *
- * @public
- */
-export function mergeModelCatalog(
-  entries: readonly CatalogModel[],
-  base: readonly CatalogModel[] = MODEL_CATALOG,
-): CatalogModel[] {
-  const result = [...base];
-  for (const entry of entries) {
-    const problems = validateArchitecture(entry);
-    if (problems.length > 0) {
-      throw new Error(`Model '${entry.id}': ${problems.join('; ')}`);
-    }
-    const index = result.findIndex(m => m.id === entry.id);
-    if (index >= 0) result[index] = entry;
-    else result.push(entry);
-  }
-  return result;
-}

@@ -3,7 +3,6 @@ import { findGpuPrice, resolveGpuPrices } from '../catalog/prices';
 import {
   costOfGpuHours,
   costPerMillionTokens,
-  counterIncrease,
   gpuHours,
   idleSpend,
   saasCost,
@@ -78,17 +77,6 @@ describe('cost model', () => {
   it('clamps utilisation into 0..1 for idle spend', () => {
     expect(idleSpend(10, 1.3, 2)).toBe(0);
     expect(idleSpend(10, -0.2, 2)).toBe(20);
-  });
-
-  it('adds counter increases across restarts', () => {
-    expect(
-      counterIncrease([
-        { value: 100 },
-        { value: 250 },
-        { value: 30 },
-        { value: 80 },
-      ]),
-    ).toBe(150 + 30 + 50);
   });
 
   it('is linear in hours', () => {

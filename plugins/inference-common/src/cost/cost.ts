@@ -189,20 +189,3 @@ export function summarizeCost(input: {
     unpricedGpuTypes: unpriced,
   };
 }
-
-/**
- * Token count growth between two samples of a Prometheus counter, tolerating counter resets (a drop means the
- * process restarted and the new value counts from zero).
- *
- * @public
- */
-export function counterIncrease(
-  samples: ReadonlyArray<{ value: number }>,
-): number {
-  let total = 0;
-  for (let i = 1; i < samples.length; i++) {
-    const delta = samples[i].value - samples[i - 1].value;
-    total += delta >= 0 ? delta : samples[i].value;
-  }
-  return total;
-}

@@ -14,15 +14,9 @@ export interface ToolkitDriverRow {
 }
 
 /**
- * Source of {@link CUDA_TOOLKIT_DRIVERS}.
- *
- * @public
- */
-export const CUDA_TOOLKIT_DRIVERS_SOURCE =
-  'NVIDIA CUDA Toolkit 13.2 Update 2 Release Notes, section 2.2, Table 3 (https://docs.nvidia.com/cuda/archive/13.2.2/cuda-toolkit-release-notes/index.html)';
-
-/**
- * Table 3 for CUDA 11.8 to 13.2, newest first (copied from reference/cuda-driver-compat.json).
+ * Table 3 for CUDA 11.8 to 13.2, newest first (copied from reference/cuda-driver-compat.json). Source: NVIDIA CUDA
+ * Toolkit 13.2 Update 2 Release Notes, section 2.2, Table 3
+ * (https://docs.nvidia.com/cuda/archive/13.2.2/cuda-toolkit-release-notes/index.html).
  *
  * @public
  */

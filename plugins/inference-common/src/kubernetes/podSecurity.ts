@@ -55,13 +55,6 @@ const POD_SPEC_PATHS: Record<string, string[][]> = {
 };
 
 /**
- * Kinds that create pods, so their pod specs must pass Pod Security.
- *
- * @public
- */
-export const POD_MAKING_KINDS = Object.keys(POD_SPEC_PATHS);
-
-/**
  * Every pod spec inside an object of a pod-making kind, with its labels (the pod's own, or its template's).
  *
  * @public

@@ -5,6 +5,7 @@ import {
   compareVersions,
   findGpu,
   IMAGE_CATALOG,
+  imageReference,
   isPlaceholderDigest,
   parseImageReference,
   ServingImage,
@@ -310,7 +311,7 @@ export function createImageResolveAction(options: {
         );
       }
 
-      const image = `${repository}@${digest}`;
+      const image = imageReference({ repository, digest });
       ctx.logger.info(
         `Pinned ${repository}:${tag} as ${image} (digest from ${digestSource})`,
       );
