@@ -676,15 +676,15 @@ describe('templates render hostile values as data', () => {
       expect(pods.length).toBeGreaterThan(0);
       for (const { object, pod } of pods) {
         expect(checkPodSecurity(pod.spec, 'restricted', pod.path)).toEqual([]);
-        const volumes = new Set(pod.spec.volumes.map((v: any) => v.name));
+        const volumes = new Set(pod.spec.volumes!.map(v => v.name));
         for (const container of pod.spec.containers) {
-          expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+          expect(container.securityContext!.readOnlyRootFilesystem).toBe(true);
           // where the server writes: volumes the pod declares
-          for (const mount of container.volumeMounts) {
+          for (const mount of container.volumeMounts!) {
             expect(volumes).toContain(mount.name);
           }
           // a server without capabilities cannot bind a privileged port
-          for (const port of container.ports) {
+          for (const port of container.ports!) {
             expect(port.containerPort).toBeGreaterThanOrEqual(1024);
           }
         }

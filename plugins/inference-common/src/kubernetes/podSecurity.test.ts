@@ -5,7 +5,7 @@ const restrictedSpec = () => ({
   securityContext: {
     runAsNonRoot: true,
     runAsUser: 1000,
-    seccompProfile: { type: 'RuntimeDefault' },
+    seccompProfile: { type: 'RuntimeDefault' as const },
   },
   containers: [
     {

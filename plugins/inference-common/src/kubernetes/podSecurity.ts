@@ -2,7 +2,16 @@
  * The Pod Security Standards (baseline and restricted), as the PodSecurity admission plugin checks them, over the
  * pod specs of any workload kind. Levels and fields follow
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/ (policy version "latest").
+ * Specs are typed with kubernetes-models' core/v1 interfaces; they come from parsed YAML, so every field is still
+ * checked for its shape before it is trusted.
  */
+import type {
+  IContainer,
+  IEphemeralContainer,
+  IPodSecurityContext,
+  IPodSpec,
+  ISecurityContext,
+} from 'kubernetes-models/v1';
 
 /**
  * A Pod Security Standards level.
@@ -31,11 +40,11 @@ export interface PodSecurityViolation {
 export interface PodTemplateAt {
   /** Dotted path of the pod spec, e.g. `spec.template.spec`. */
   path: string;
-  spec: Record<string, any>;
+  spec: IPodSpec;
   labels: Record<string, string>;
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 /** Where the pod spec lives in each kind that makes pods (apps, batch, core, LeaderWorkerSet). */
 const POD_SPEC_PATHS: Record<string, string[][]> = {
@@ -65,7 +74,7 @@ export function podTemplatesOf(object: unknown): PodTemplateAt[] {
   const found: PodTemplateAt[] = [];
   for (const segments of paths) {
     const spec = dig(object, segments);
-    if (!isObject(spec)) continue;
+    if (!isPodSpecMapping(spec)) continue;
     const metadata =
       segments.length === 1
         ? object.metadata
@@ -74,7 +83,9 @@ export function podTemplatesOf(object: unknown): PodTemplateAt[] {
       path: segments.join('.'),
       spec,
       labels:
-        isObject(metadata) && isObject(metadata.labels) ? metadata.labels : {},
+        isObject(metadata) && isObject(metadata.labels)
+          ? (metadata.labels as Record<string, string>)
+          : {},
     });
   }
   return found;
@@ -134,7 +145,7 @@ const RESTRICTED_VOLUME_TYPES = new Set([
  * @public
  */
 export function checkPodSecurity(
-  spec: Json,
+  spec: IPodSpec,
   level: PodSecurityLevel,
   path = 'spec',
 ): PodSecurityViolation[] {
@@ -143,7 +154,7 @@ export function checkPodSecurity(
   const report = (at: string, check: string, message: string) =>
     violations.push({ path: at, check, message });
   const restricted = level === 'restricted';
-  const podContext: Json = isObject(spec.securityContext)
+  const podContext: IPodSecurityContext = isObject(spec.securityContext)
     ? spec.securityContext
     : {};
 
@@ -208,7 +219,9 @@ export function checkPodSecurity(
     }
   }
 
-  const lists: Array<[string, unknown]> = [
+  const lists: Array<
+    [string, Array<IContainer | IEphemeralContainer> | undefined]
+  > = [
     ['initContainers', spec.initContainers],
     ['containers', spec.containers],
     ['ephemeralContainers', spec.ephemeralContainers],
@@ -232,13 +245,13 @@ export function checkPodSecurity(
 type Reporter = (path: string, check: string, message: string) => void;
 
 function checkContainer(
-  container: Json,
-  podContext: Json,
+  container: IContainer | IEphemeralContainer,
+  podContext: IPodSecurityContext,
   path: string,
   restricted: boolean,
   report: Reporter,
 ) {
-  const context: Json = isObject(container.securityContext)
+  const context: ISecurityContext = isObject(container.securityContext)
     ? container.securityContext
     : {};
   const at = `${path}.securityContext`;
@@ -331,7 +344,7 @@ function checkContainer(
 }
 
 function checkSeccomp(
-  context: Json,
+  context: ISecurityContext | IPodSecurityContext,
   at: string,
   container: boolean,
   report: Reporter,
@@ -345,9 +358,13 @@ function checkSeccomp(
   }
 }
 
-function checkSeLinux(context: Json, at: string, report: Reporter) {
+function checkSeLinux(
+  context: ISecurityContext | IPodSecurityContext,
+  at: string,
+  report: Reporter,
+) {
   const options = context.seLinuxOptions;
-  if (!isObject(options)) return;
+  if (typeof options !== 'object' || options === null) return;
   if (
     options.type !== undefined &&
     options.type !== '' &&
@@ -359,7 +376,7 @@ function checkSeLinux(context: Json, at: string, report: Reporter) {
       `SELinux type ${options.type} is not allowed`,
     );
   }
-  for (const field of ['user', 'role']) {
+  for (const field of ['user', 'role'] as const) {
     if (options[field] !== undefined && options[field] !== '') {
       report(
         `${at}.seLinuxOptions.${field}`,
@@ -370,7 +387,11 @@ function checkSeLinux(context: Json, at: string, report: Reporter) {
   }
 }
 
-function checkAppArmor(context: Json, at: string, report: Reporter) {
+function checkAppArmor(
+  context: ISecurityContext | IPodSecurityContext,
+  at: string,
+  report: Reporter,
+) {
   const type = context.appArmorProfile?.type;
   if (type === 'Unconfined') {
     report(
@@ -386,6 +407,14 @@ function dig(value: unknown, segments: string[]): unknown {
     (current, key) => (isObject(current) ? current[key] : undefined),
     value,
   );
+}
+
+/**
+ * A YAML mapping where a pod spec belongs, typed as one from here on: the parse boundary. It is not validated, so
+ * the checks read every field defensively.
+ */
+function isPodSpecMapping(value: unknown): value is IPodSpec {
+  return isObject(value);
 }
 
 function isObject(value: unknown): value is Json {

@@ -4,6 +4,7 @@ import {
   PodSecurityLevel,
   podTemplatesOf,
 } from '@inference-platform/plugin-inference-common';
+import type { IContainer, IPodSpec, IToleration } from 'kubernetes-models/v1';
 import { isAllowedRepository } from '../images/allowedRegistries';
 
 /**
@@ -55,7 +56,12 @@ export interface ManifestPolicyOptions {
   podSecurity?: PodSecurityLevel;
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+/** A parsed manifest that has a kind, the fields the rules read typed; shapes are still checked where read. */
+type Manifest = Json & {
+  kind: string;
+  metadata?: { name?: string; labels?: Record<string, string> };
+};
 
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
@@ -69,7 +75,7 @@ export function checkPlatformPolicy(
   location: { file: string; document: number },
   options: ManifestPolicyOptions = {},
 ): ManifestViolation[] {
-  if (!isObject(doc) || typeof doc.kind !== 'string') return [];
+  if (!isManifest(doc)) return [];
   // every kind that makes pods, bare Pods, CronJobs and ReplicaSets included
   const templates = podTemplatesOf(doc);
   if (templates.length === 0) return [];
@@ -122,9 +128,8 @@ function checkEntityLabel(
   options: ManifestPolicyOptions,
   report: Reporter,
 ) {
-  const value = isObject(metadata)
-    ? metadata.labels?.[KUBERNETES_ID_LABEL]
-    : undefined;
+  const labels = isObject(metadata) ? metadata.labels : undefined;
+  const value = isObject(labels) ? labels[KUBERNETES_ID_LABEL] : undefined;
   if (!value) {
     report(
       `${path}.labels`,
@@ -141,13 +146,13 @@ function checkEntityLabel(
 }
 
 function checkPodSpec(
-  spec: Json,
+  spec: IPodSpec,
   path: string,
   options: ManifestPolicyOptions,
   report: Reporter,
 ) {
   let usesGpu = false;
-  const containerLists: Array<[string, unknown]> = [
+  const containerLists: Array<[string, IContainer[] | undefined]> = [
     ['initContainers', spec.initContainers],
     ['containers', spec.containers],
   ];
@@ -163,11 +168,12 @@ function checkPodSpec(
   }
   if (!usesGpu) return;
 
-  const tolerations: Json[] = Array.isArray(spec.tolerations)
+  const tolerations: IToleration[] = Array.isArray(spec.tolerations)
     ? spec.tolerations
     : [];
   const tolerated = tolerations.some(
     t =>
+      isObject(t) &&
       t.key === 'nvidia.com/gpu' &&
       (t.operator === 'Exists' || t.value !== undefined),
   );
@@ -189,7 +195,7 @@ function checkPodSpec(
 
 /** Returns whether the container asks for a GPU. */
 function checkContainer(
-  container: Json,
+  container: IContainer,
   path: string,
   isMain: boolean,
   options: ManifestPolicyOptions,
@@ -226,8 +232,10 @@ function checkContainer(
     );
   }
 
-  const limits: Json = container.resources?.limits ?? {};
-  const requests: Json = container.resources?.requests ?? {};
+  const limits: Record<string, string | number> =
+    container.resources?.limits ?? {};
+  const requests: Record<string, string | number> =
+    container.resources?.requests ?? {};
   const gpuKeys = new Set(
     [...Object.keys(limits), ...Object.keys(requests)].filter(k =>
       GPU_RESOURCE.test(k),
@@ -254,7 +262,11 @@ function checkContainer(
   }
 
   if (isMain) {
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+    for (const probe of [
+      'readinessProbe',
+      'livenessProbe',
+      'startupProbe',
+    ] as const) {
       if (!isObject(container[probe])) {
         report(
           `${path}.${probe}`,
@@ -271,16 +283,18 @@ function checkContainer(
   return gpuKeys.size > 0;
 }
 
-function selectsGpuProduct(spec: Json): boolean {
+function selectsGpuProduct(spec: IPodSpec): boolean {
   if (spec.nodeSelector?.[GPU_PRODUCT_LABEL]) return true;
-  const terms: Json[] =
+  const terms =
     spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
       ?.nodeSelectorTerms ?? [];
   return terms.some(term =>
-    (term.matchExpressions ?? []).some(
-      (e: Json) => e.key === GPU_PRODUCT_LABEL,
-    ),
+    (term.matchExpressions ?? []).some(e => e.key === GPU_PRODUCT_LABEL),
   );
+}
+
+function isManifest(value: unknown): value is Manifest {
+  return isObject(value) && typeof value.kind === 'string';
 }
 
 function isObject(value: unknown): value is Json {
