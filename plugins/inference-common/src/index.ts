@@ -1,7 +1,7 @@
 /**
  * Domain rules of the inference platform, shared by the backend, the scaffolder actions and the frontend:
  * GPU, model and image catalogs, CUDA compatibility, the vLLM sizing planner, quota, cost, health diagnosis and
- * the capacity verdict. Pure TypeScript without I/O.
+ * the capacity verdict. Pure TypeScript without I/O (the one client of the REST API is given its `fetch`).
  *
  * @packageDocumentation
  */
@@ -21,3 +21,4 @@ export * from './tenancy';
 export * from './diagnosis';
 export * from './platform';
 export * from './http';
+export * from './client';

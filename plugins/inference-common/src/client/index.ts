@@ -1,0 +1,2 @@
+export * from './InferenceApiClient';
+export type { InferenceApiRetrySettings } from './fetchWithRetry';
