@@ -1,14 +1,12 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ClusterPlatformResponse,
   EntityInferenceSummary,
+  InferenceApiClient,
   InferenceHealthResponse,
   InferenceWorkload,
-  ListResponse,
   PlatformOverview,
   QuotaStanding,
-  retryDelayMs,
 } from '@inference-platform/plugin-inference-common';
 import {
   ClusterWithCapacity,
@@ -23,14 +21,13 @@ import {
 } from './InferenceApi';
 
 /**
- * {@link InferenceApi} over the backend's REST API, with the signed-in user's credentials.
+ * {@link InferenceApi} over the backend's REST API, with the signed-in user's credentials (which `fetchApi` adds).
+ * A 429 or 503 that says when to come back is waited out twice at most, up to 10 s each: a person is waiting.
  *
  * @public
  */
 export class InferenceClient implements InferenceApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly client: InferenceApiClient;
 
   constructor(options: {
     discoveryApi: DiscoveryApi;
@@ -38,60 +35,43 @@ export class InferenceClient implements InferenceApi {
     /** How a Retry-After is waited out (tests pass their own). */
     sleep?: (ms: number) => Promise<void>;
   }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-    this.sleep =
-      options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    const { discoveryApi, fetchApi, sleep } = options;
+    this.client = InferenceApiClient.create({
+      fetch: (url, init) => fetchApi.fetch(url, init),
+      getBaseUrl: () => discoveryApi.getBaseUrl('inference'),
+      retry: { maxRetries: 2, maxWaitMs: 10_000, sleep },
+    });
   }
 
   async getHealth(): Promise<InferenceHealthResponse> {
-    const response = await this.fetch('/health', undefined, { retry: false });
-    // 503 carries a degraded health report, which is an answer, not a failure.
-    if (!response.ok && response.status !== 503) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as InferenceHealthResponse;
+    return this.client.getHealth();
   }
 
   async getEntitySummary(
     entity: EntityLocator,
   ): Promise<EntityInferenceSummary> {
-    const path = [entity.kind, entity.namespace, entity.name]
-      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-      .join('/');
-    return this.getJson(`/entities/${path}/summary`);
+    return this.client.getEntitySummary(entity);
   }
 
   async getUsage(query: UsageQuery): Promise<UsageHistory> {
-    return this.getJson(
-      `/usage${queryString({
-        entityRef: query.entityRef,
-        owner: query.owner,
-        days: query.days?.toString(),
-        granularity: query.granularity,
-      })}`,
-    );
+    return this.client.getUsage({
+      entityRef: query.entityRef,
+      owner: query.owner,
+      days: query.days?.toString(),
+      granularity: query.granularity,
+    });
   }
 
   async listClusters(): Promise<ClusterWithCapacity[]> {
-    const body = await this.getJson<ListResponse<ClusterWithCapacity>>(
-      '/clusters',
-    );
-    return body.items;
+    return this.client.listClusters();
   }
 
   async listWorkloads(query: WorkloadQuery = {}): Promise<InferenceWorkload[]> {
-    const body = await this.getJson<ListResponse<InferenceWorkload>>(
-      `/workloads${queryString({ ...query })}`,
-    );
-    return body.items;
+    return this.client.listWorkloads(query);
   }
 
   async listQuotas(query: { owner?: string } = {}): Promise<QuotaStanding[]> {
-    const body = await this.getJson<ListResponse<QuotaStanding>>(
-      `/quotas${queryString({ owner: query.owner })}`,
-    );
-    return body.items;
+    return this.client.listQuotas(query);
   }
 
   async updateQuota(request: {
@@ -100,16 +80,7 @@ export class InferenceClient implements InferenceApi {
     limit: number;
     reason?: string;
   }): Promise<QuotaLimitRecord> {
-    const response = await this.fetch(
-      quotaPath(request.owner, request.gpuType),
-      {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ limit: request.limit, reason: request.reason }),
-      },
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as QuotaLimitRecord;
+    return this.client.updateQuota(request);
   }
 
   async removeQuota(request: {
@@ -118,77 +89,22 @@ export class InferenceClient implements InferenceApi {
     force?: boolean;
     reason?: string;
   }): Promise<QuotaRemoval> {
-    const response = await this.fetch(
-      `${quotaPath(request.owner, request.gpuType)}${queryString({
-        force: request.force ? 'true' : undefined,
-        reason: request.reason,
-      })}`,
-      { method: 'DELETE' },
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as QuotaRemoval;
+    return this.client.removeQuota(request);
   }
 
   async getQuotaAudit(
     owner: string,
     gpuType: string,
   ): Promise<QuotaAuditEntry[]> {
-    const body = await this.getJson<ListResponse<QuotaAuditEntry>>(
-      `${quotaPath(owner, gpuType)}/audit`,
-    );
-    return body.items;
+    const page = await this.client.getQuotaAudit({ owner, gpuType });
+    return page.items;
   }
 
   async getPlatformOverview(): Promise<PlatformOverview> {
-    return this.getJson('/platform');
+    return this.client.getPlatformOverview();
   }
 
   async getClusterPlatform(cluster: string): Promise<ClusterPlatformResponse> {
-    return this.getJson(`/clusters/${encodeURIComponent(cluster)}/platform`);
+    return this.client.getClusterPlatform(cluster);
   }
-
-  /**
-   * One call; a 429 or 503 that says when to come back is waited out (twice at most, up to 10 s each: a person is
-   * waiting) and the same request sent again, which the backend allows because it refuses both before acting.
-   */
-  private async fetch(
-    path: string,
-    init?: RequestInit,
-    options: { retry: boolean } = { retry: true },
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('inference');
-    let response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    for (let retries = 0; options.retry && retries < 2; retries++) {
-      const delayMs = retryDelayMs(
-        response.status,
-        response.headers.get('Retry-After'),
-        { maxWaitMs: 10_000 },
-      );
-      if (delayMs === undefined) break;
-      await this.sleep(delayMs);
-      response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    }
-    return response;
-  }
-
-  private async getJson<T>(path: string): Promise<T> {
-    const response = await this.fetch(path);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
-  }
-}
-
-// Owner refs contain ':' and '/', which the backend expects percent-encoded in a path segment.
-function quotaPath(owner: string, gpuType: string): string {
-  return `/quotas/${encodeURIComponent(owner)}/${encodeURIComponent(gpuType)}`;
-}
-
-// The backend rejects query values with reserved characters unless encoded; URLSearchParams encodes ':' and '/'.
-function queryString(params: Record<string, string | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, value);
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
 }
