@@ -3,15 +3,15 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ClusterCapacity,
   ClusterStatus,
   CreateReservationRequest,
+  InferenceApiCallOptions,
+  InferenceApiClient,
   InferenceHealthResponse,
   QuotaStanding,
   Reservation,
-  retryDelayMs,
 } from '@inference-platform/plugin-inference-common';
 
 /**
@@ -26,10 +26,10 @@ export interface RetryPolicy {
   sleep(ms: number): Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = {
+// A backend task can wait longer than a person (the frontend's client gives up after 2 waits of 10 s).
+const DEFAULT_RETRY: Omit<RetryPolicy, 'sleep'> = {
   maxRetries: 3,
   maxWaitMs: 30_000,
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
 /**
@@ -108,133 +108,69 @@ export class DefaultInferenceService implements InferenceService {
     /** How a 429 or 503 with Retry-After is waited for (default: up to 3 retries, each wait at most 30 s). */
     retry?: Partial<RetryPolicy>;
   }): DefaultInferenceService {
-    return new DefaultInferenceService(
-      options.discovery,
-      options.auth,
-      options.fetch ?? fetch,
-      { ...DEFAULT_RETRY, ...options.retry },
-    );
+    const fetchFn = options.fetch ?? fetch;
+    const client = InferenceApiClient.create({
+      fetch: (url, init) => fetchFn(url, init),
+      getBaseUrl: () => options.discovery.getBaseUrl('inference'),
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
+    return new DefaultInferenceService(client, options.auth);
   }
 
   private constructor(
-    private readonly discovery: DiscoveryService,
+    private readonly client: InferenceApiClient,
     private readonly auth: AuthService,
-    private readonly fetchFn: typeof fetch,
-    private readonly retry: RetryPolicy,
   ) {}
 
   async getHealth(
     options?: InferenceRequestOptions,
   ): Promise<InferenceHealthResponse> {
-    return this.request<InferenceHealthResponse>('GET', '/health', {
-      ...options,
-      okStatuses: [503],
-    });
+    return this.client.getHealth(await this.call(options));
   }
 
   async reserveGpus(
     request: ReserveGpusRequest,
     options?: InferenceRequestOptions,
   ): Promise<Reservation> {
-    return this.request<Reservation>('POST', '/reservations', {
-      ...options,
-      body: request,
-    });
+    return this.client.createReservation(request, await this.call(options));
   }
 
   async releaseReservation(
     id: string,
     options?: InferenceRequestOptions,
   ): Promise<Reservation> {
-    return this.request<Reservation>(
-      'POST',
-      `/reservations/${encodeURIComponent(id)}/release`,
-      options,
-    );
+    return this.client.releaseReservation(id, await this.call(options));
   }
 
   async getReservation(
     id: string,
     options?: InferenceRequestOptions,
   ): Promise<Reservation | undefined> {
-    try {
-      return await this.request<Reservation>(
-        'GET',
-        `/reservations/${encodeURIComponent(id)}`,
-        options,
-      );
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404)
-        return undefined;
-      throw error;
-    }
+    return this.client.getReservation(id, await this.call(options));
   }
 
   async getQuotaStandings(
     owner: string,
     options?: InferenceRequestOptions,
   ): Promise<QuotaStanding[]> {
-    const { items } = await this.request<{ items: QuotaStanding[] }>(
-      'GET',
-      `/quotas?owner=${encodeURIComponent(owner)}`,
-      options,
-    );
-    return items;
+    return this.client.listQuotas({ owner }, await this.call(options));
   }
 
   async getClusters(
     options?: InferenceRequestOptions,
   ): Promise<Array<ClusterStatus & { capacity?: ClusterCapacity }>> {
-    const { items } = await this.request<{
-      items: Array<ClusterStatus & { capacity?: ClusterCapacity }>;
-    }>('GET', '/clusters', options);
-    return items;
+    return this.client.listClusters(await this.call(options));
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    options?: InferenceRequestOptions & {
-      body?: unknown;
-      okStatuses?: number[];
-    },
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('inference');
+  /** A service token to the inference backend, on behalf of the given credentials or of the calling plugin. */
+  private async call(
+    options?: InferenceRequestOptions,
+  ): Promise<InferenceApiCallOptions> {
     const { token } = await this.auth.getPluginRequestToken({
       onBehalfOf:
         options?.credentials ?? (await this.auth.getOwnServiceCredentials()),
       targetPluginId: 'inference',
     });
-    const send = () =>
-      this.fetchFn(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(options?.body !== undefined
-            ? { 'Content-Type': 'application/json' }
-            : {}),
-        },
-        body:
-          options?.body !== undefined
-            ? JSON.stringify(options.body)
-            : undefined,
-      });
-    let response = await send();
-    for (let retries = 0; retries < this.retry.maxRetries; retries++) {
-      if (response.ok || options?.okStatuses?.includes(response.status)) break;
-      const delayMs = retryDelayMs(
-        response.status,
-        response.headers.get('Retry-After'),
-        { maxWaitMs: this.retry.maxWaitMs },
-      );
-      if (delayMs === undefined) break;
-      await response.body?.cancel();
-      await this.retry.sleep(delayMs);
-      response = await send();
-    }
-    if (!response.ok && !options?.okStatuses?.includes(response.status)) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return { token };
   }
 }
