@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  checkQuotaRequest,
   compareVersions,
   describeHfConfig,
   IMAGE_CATALOG,
@@ -312,8 +313,15 @@ export function createPlanCreateAction(options: {
         replicas: number,
       ) => {
         if (!standings) return true;
-        const line = standings.find(s => s.gpuType === gpuType);
-        return (line?.headroom ?? 0) >= quotaCharge(gpusPerReplica, replicas);
+        // no line for the GPU type: no limit, which the admission rule refuses
+        const line = standings.find(s => s.gpuType === gpuType) ?? {
+          owner: input.owner ?? '',
+          gpuType,
+          used: 0,
+          reserved: 0,
+        };
+        return checkQuotaRequest(line, quotaCharge(gpusPerReplica, replicas))
+          .admitted;
       };
       const quotaNote = (gpuType: string) => {
         const line = standings?.find(s => s.gpuType === gpuType);
