@@ -1,4 +1,5 @@
 import { resolveGpuType } from '../catalog/gpus';
+import { isPinnedImageReference } from '../catalog/images';
 import { parseMemoryQuantity } from '../kubernetes/gpuResources';
 import { EventLike, PodLike } from '../kubernetes/types';
 import { estimateVllmMemory } from '../planner/memory';
@@ -336,7 +337,7 @@ function imagePullFix(
   pulls: Array<{ image?: string; category: string }>,
 ): string {
   const image = pulls.map(p => p.image).find(Boolean) ?? 'the image';
-  const pinned = image.includes('@sha256:')
+  const pinned = isPinnedImageReference(image)
     ? ''
     : ' Pin it as repository@sha256:<digest> so the reference cannot drift.';
   const category =
