@@ -1,3 +1,7 @@
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1';
 import type { ManifestViolation } from './platformPolicy';
 
 /**
@@ -6,13 +10,48 @@ import type { ManifestViolation } from './platformPolicy';
  * whether a shared volume can bind.
  */
 
-type Json = Record<string, any>;
-
 /** A parsed manifest and where it came from. */
 export interface LocatedManifest {
-  value: Json;
+  /** The parsed YAML document, with a string `kind`. */
+  value: Record<string, unknown>;
   file: string;
   document: number;
+}
+
+/** Kubernetes object metadata (apimachinery's ObjectMeta), as the generated models type it. */
+type ObjectMeta = IDeployment['metadata'];
+
+/** KEDA HTTP add-on's scaler (http.keda.sh/v1alpha1), which kubernetes-models does not model: the fields read here. */
+interface HttpScaledObject {
+  kind: 'HTTPScaledObject';
+  metadata?: ObjectMeta;
+  spec?: { scaleTargetRef?: { kind?: string; name?: string } };
+}
+
+/** LeaderWorkerSet (leaderworkerset.x-k8s.io/v1), which kubernetes-models does not model: the fields read here. */
+interface LeaderWorkerSet {
+  kind: 'LeaderWorkerSet';
+  metadata?: ObjectMeta;
+  spec?: { replicas?: number };
+}
+
+/**
+ * The one place a parsed document becomes a Kubernetes object: a document of one of the kinds is read as that kind's
+ * type. YAML can still leave out a required field or give it another shape, so the rules read every field with `?.`
+ * and check arrays before walking them.
+ */
+function ofKind<T extends { kind: string }>(
+  value: Record<string, unknown>,
+  ...kinds: Array<T['kind']>
+): T | undefined {
+  return kinds.includes(value.kind as T['kind'])
+    ? (value as unknown as T)
+    : undefined;
+}
+
+function nameOf(value: Record<string, unknown>): string {
+  const metadata = value.metadata as ObjectMeta;
+  return String(metadata?.name ?? '<unnamed>');
 }
 
 /** Outermost aggregation of a query, or `ratio` for a top-level division. */
@@ -46,15 +85,21 @@ function namesTarget(query: string, target: string): boolean {
 function autoscalerTargets(manifests: LocatedManifest[]): Set<string> {
   const targets = new Set<string>();
   for (const { value } of manifests) {
-    const spec = value.spec ?? {};
-    if (value.kind === 'ScaledObject' || value.kind === 'HTTPScaledObject') {
-      targets.add(
-        `${spec.scaleTargetRef?.kind ?? 'Deployment'}/${
-          spec.scaleTargetRef?.name
-        }`,
-      );
-    } else if (value.kind === 'HorizontalPodAutoscaler') {
-      targets.add(`${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`);
+    const keda = ofKind<IScaledObject | HttpScaledObject>(
+      value,
+      'ScaledObject',
+      'HTTPScaledObject',
+    );
+    const hpa = ofKind<IHorizontalPodAutoscaler>(
+      value,
+      'HorizontalPodAutoscaler',
+    );
+    if (keda) {
+      const ref = keda.spec?.scaleTargetRef;
+      targets.add(`${ref?.kind ?? 'Deployment'}/${ref?.name}`);
+    } else if (hpa) {
+      const ref = hpa.spec?.scaleTargetRef;
+      targets.add(`${ref?.kind}/${ref?.name}`);
     }
   }
   return targets;
@@ -89,7 +134,7 @@ export function checkServicePolicy(
       file: m.file,
       document: m.document,
       kind: String(m.value.kind),
-      name: String(m.value.metadata?.name ?? '<unnamed>'),
+      name: nameOf(m.value),
       path,
       rule,
       message,
@@ -97,12 +142,12 @@ export function checkServicePolicy(
   const scaled = autoscalerTargets(manifests);
 
   for (const m of manifests) {
-    const { value } = m;
-    const spec = value.spec ?? {};
-    if (value.kind === 'ScaledObject') {
-      const target = String(spec.scaleTargetRef?.name ?? '');
-      for (const [i, trigger] of ((spec.triggers ?? []) as Json[]).entries()) {
-        if (trigger.type !== 'prometheus') continue;
+    const scaledObject = ofKind<IScaledObject>(m.value, 'ScaledObject');
+    const triggers = scaledObject?.spec?.triggers;
+    if (scaledObject && Array.isArray(triggers)) {
+      const target = String(scaledObject.spec?.scaleTargetRef?.name ?? '');
+      for (const [i, trigger] of triggers.entries()) {
+        if (trigger?.type !== 'prometheus') continue;
         const query = String(trigger.metadata?.query ?? '');
         const metricType = trigger.metricType ?? 'AverageValue';
         const shape = queryShape(query);
@@ -129,13 +174,15 @@ export function checkServicePolicy(
         }
       }
     }
-    if (
-      value.kind === 'Deployment' ||
-      value.kind === 'StatefulSet' ||
-      value.kind === 'LeaderWorkerSet'
-    ) {
-      const key = `${value.kind}/${value.metadata?.name}`;
-      if (scaled.has(key) && spec.replicas !== undefined) {
+    const workload = ofKind<IDeployment | IStatefulSet | LeaderWorkerSet>(
+      m.value,
+      'Deployment',
+      'StatefulSet',
+      'LeaderWorkerSet',
+    );
+    if (workload) {
+      const key = `${workload.kind}/${workload.metadata?.name}`;
+      if (scaled.has(key) && workload.spec?.replicas !== undefined) {
         report(
           m,
           'spec.replicas',
@@ -144,9 +191,14 @@ export function checkServicePolicy(
         );
       }
     }
-    if (value.kind === 'PersistentVolumeClaim') {
-      const modes = (spec.accessModes ?? []) as string[];
-      if (modes.includes('ReadWriteMany') && !spec.storageClassName) {
+    const claim = ofKind<IPersistentVolumeClaim>(
+      m.value,
+      'PersistentVolumeClaim',
+    );
+    if (claim) {
+      const modes = claim.spec?.accessModes;
+      const shared = Array.isArray(modes) && modes.includes('ReadWriteMany');
+      if (shared && !claim.spec?.storageClassName) {
         report(
           m,
           'spec.storageClassName',
