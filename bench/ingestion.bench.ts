@@ -5,7 +5,8 @@
  * process's CPU time is the tracker's. Lag: a Deployment's replicas are patched through the API server and the time
  * until the tracker's derived workloads (what /summary returns) show the new value is measured, idle and mid-storm.
  */
-import { InferenceTracker } from '../plugins/inference-backend/src/tracking/InferenceTracker';
+import { createWorkloadModel } from '../plugins/inference-backend/src/workloads/createWorkloadModel';
+import { WorkloadModel } from '../plugins/inference-backend/src/workloads/WorkloadModel';
 import {
   argument,
   atLeast,
@@ -25,9 +26,9 @@ const WORKLOADS_PER_CLUSTER = argument('workloads', 125);
 const STORM_PER_CLUSTER = argument('storm', 25_000);
 const LAG_SAMPLES = argument('lag-samples', 100);
 
-function trackerEvents(tracker: InferenceTracker): number {
-  return tracker
-    .clusterTrackers()
+function trackerEvents(tracker: WorkloadModel): number {
+  return tracker.fleet
+    .clusters()
     .flatMap(c => c.stats())
     .reduce((n, s) => n + s.events, 0);
 }
@@ -44,10 +45,10 @@ async function main() {
     pods: PODS_PER_CLUSTER,
     historyEvents: 10_000,
   });
-  const tracker = new InferenceTracker(connectionsTo(clusters), quietLogger);
-  tracker.start();
+  const tracker = createWorkloadModel(connectionsTo(clusters), quietLogger);
+  tracker.fleet.start();
   const syncStarted = Date.now();
-  while (!tracker.clusterTrackers().every(c => c.status().state === 'synced')) {
+  while (!tracker.fleet.clusters().every(c => c.status().state === 'synced')) {
     await new Promise(r => setTimeout(r, 50));
   }
   progress(`tracker synced in ${Date.now() - syncStarted} ms`);
@@ -120,7 +121,7 @@ async function main() {
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const absorbed = trackerEvents(tracker) - events0;
   const simulatorSide = await churned;
-  tracker.stop();
+  tracker.fleet.stop();
   simulator.send({ cmd: 'stop' });
 
   const perCore = absorbed / (cpuMs / 1000);

@@ -4,7 +4,7 @@
  * cluster is synced and the workloads are derived, collects garbage, and reports its memory against its own
  * baseline (the same process before the tracker started), so module code and the runtime are not counted per pod.
  */
-import { InferenceTracker } from '../plugins/inference-backend/src/tracking/InferenceTracker';
+import { createWorkloadModel } from '../plugins/inference-backend/src/workloads/createWorkloadModel';
 import {
   argument,
   atMost,
@@ -36,11 +36,11 @@ const gc = () => (global as unknown as { gc: () => void }).gc();
 async function trackerChild(clusters: SimulatedCluster[]) {
   gc();
   const base = process.memoryUsage();
-  const tracker = new InferenceTracker(connectionsTo(clusters), quietLogger);
+  const tracker = createWorkloadModel(connectionsTo(clusters), quietLogger);
   const started = Date.now();
-  tracker.start();
+  tracker.fleet.start();
   while (
-    !tracker.clusterTrackers().every(c => c.status().state === 'synced') ||
+    !tracker.fleet.clusters().every(c => c.status().state === 'synced') ||
     tracker.workloads().length < clusters.length * WORKLOADS_PER_CLUSTER
   ) {
     await new Promise(r => setTimeout(r, 100));
@@ -50,8 +50,8 @@ async function trackerChild(clusters: SimulatedCluster[]) {
   gc();
   gc();
   const after = process.memoryUsage();
-  const pods = tracker
-    .clusterTrackers()
+  const pods = tracker.fleet
+    .clusters()
     .reduce((n, c) => n + c.cache('pods').size, 0);
   process.send!({
     type: 'memory',
@@ -62,7 +62,7 @@ async function trackerChild(clusters: SimulatedCluster[]) {
     heapTotal: after.heapUsed,
     rssTotal: after.rss,
   });
-  tracker.stop();
+  tracker.fleet.stop();
   setTimeout(() => process.exit(0), 100);
 }
 

@@ -55,6 +55,8 @@ export interface InferenceOptions {
     timeoutSeconds: number;
     source: 'direct' | 'prometheus';
     prometheusUrl?: string;
+    /** Label that names the cluster of a Prometheus series (one Prometheus for several clusters). */
+    clusterLabel?: string;
   };
   retention: { sampleDays: number; dailyDays: number; metricsHours: number };
   tracking: {
@@ -171,6 +173,7 @@ export function readInferenceOptions(root: Config): InferenceOptions {
       timeoutSeconds: positive(config, 'metrics.timeoutSeconds', 10),
       source,
       prometheusUrl,
+      clusterLabel: config.getOptionalString('metrics.clusterLabel'),
     },
     retention: {
       sampleDays: positive(config, 'retention.sampleDays', 14),

@@ -22,3 +22,4 @@ export * from './diagnosis';
 export * from './platform';
 export * from './http';
 export * from './client';
+export * from './views';

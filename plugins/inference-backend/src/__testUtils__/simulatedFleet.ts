@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ClusterConnection } from '@inference-platform/plugin-inference-node';
-import {
-  InferenceTracker,
-  InferenceTrackerOptions,
-} from '../tracking/InferenceTracker';
+import { createWorkloadModel } from '../workloads/createWorkloadModel';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { EntityIndex } from '../workloads/entityIndex';
 
 /** Connections to every cluster of a running simulator, as the plugin builds them from config. */
@@ -67,9 +65,9 @@ export async function eventually<T>(
 /** A tracker on every cluster of the simulator, linked to the example catalog, waiting until all are synced. */
 export async function trackFleet(
   sim: SimulatorHandle,
-  options: InferenceTrackerOptions = {},
-): Promise<InferenceTracker> {
-  const tracker = new InferenceTracker(
+  options: Parameters<typeof createWorkloadModel>[2] = {},
+): Promise<WorkloadModel> {
+  const tracker = createWorkloadModel(
     connectionsOf(sim),
     mockServices.logger.mock(),
     {
@@ -78,7 +76,7 @@ export async function trackFleet(
     },
   );
   tracker.setEntities(EntityIndex.fromEntities(exampleEntities()));
-  tracker.start();
+  tracker.fleet.start();
   await eventually(() => {
     const states = tracker.clusterStatuses().map(c => c.state);
     if (states.some(s => s !== 'synced'))

@@ -5,14 +5,14 @@ import {
 } from '@inference-platform/cluster-simulator';
 import { KubeConfig } from '@kubernetes/client-node';
 import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { DirectScrapeSource } from './DirectScrapeSource';
 
 jest.setTimeout(60_000);
 
 describe('DirectScrapeSource against the simulator', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   let source: DirectScrapeSource;
   let now = Date.UTC(2026, 10, 26, 14, 3, 0);
 
@@ -27,8 +27,8 @@ describe('DirectScrapeSource against the simulator', () => {
     source = new DirectScrapeSource({
       clusters: connectionsOf(sim),
       pods: cluster =>
-        tracker
-          .clusterTrackers()
+        tracker.fleet
+          .clusters()
           .find(c => c.name === cluster)!
           .cache('pods')
           .list(),
@@ -107,8 +107,8 @@ describe('DirectScrapeSource against the simulator', () => {
         return { ...c, kubeConfig };
       }),
       pods: cluster =>
-        tracker
-          .clusterTrackers()
+        tracker.fleet
+          .clusters()
           .find(c => c.name === cluster)!
           .cache('pods')
           .list(),

@@ -1,8 +1,7 @@
-import { MetricSeries } from '@inference-platform/plugin-inference-common';
+import { ServingSample } from '@inference-platform/plugin-inference-common';
 import {
   UsageStore,
   WorkloadKey,
-  WorkloadMetrics,
   WorkloadMetricsPoint,
 } from '../database/UsageStore';
 
@@ -12,11 +11,12 @@ export function workloadIdOf(key: WorkloadKey): string {
 }
 
 /**
- * Recent serving metrics of every workload, read from the store (where the sampler writes them, on whichever
+ * Recent serving metrics of every workload, under the one naming of WorkloadMetrics, read from the store (where the sampler writes them, on whichever
  * instance it ran) so each backend instance can answer page views and diagnose without scraping.
  */
 export class MetricsCache {
   private byWorkload = new Map<string, WorkloadMetricsPoint[]>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly store: UsageStore,
@@ -35,6 +35,7 @@ export class MetricsCache {
       byWorkload.set(id, list);
     }
     this.byWorkload = byWorkload;
+    this.listeners.forEach(listener => listener());
   }
 
   /** Newest metrics of a workload, with their time. */
@@ -48,25 +49,19 @@ export class MetricsCache {
     return this.byWorkload.get(workloadId) ?? [];
   }
 
-  /** The recent points as the Prometheus-named series diagnosis reads. */
-  series = (workloadId: string): MetricSeries[] | undefined => {
-    const points = this.byWorkload.get(workloadId);
-    if (!points?.length) return undefined;
-    const series = (
-      name: string,
-      pick: (m: WorkloadMetrics) => number | undefined,
-    ) => ({
-      name,
-      samples: points
-        .map(p => ({ t: p.sampledAt.getTime(), value: pick(p.metrics) }))
-        .filter(
-          (s): s is { t: number; value: number } => s.value !== undefined,
-        ),
-    });
-    return [
-      series('vllm:kv_cache_usage_perc', m => m.kvCacheUsage),
-      series('vllm:num_requests_waiting', m => m.requestsWaiting),
-      series('vllm:num_requests_running', m => m.requestsRunning),
-    ].filter(s => s.samples.length > 0);
-  };
+  /** The recent points as serving samples (the same field names), oldest first, for the metric findings. */
+  samples(workloadId: string): ServingSample[] {
+    return this.points(workloadId).map(p => ({
+      t: p.sampledAt.getTime(),
+      kvCacheUsage: p.metrics.kvCacheUsage,
+      requestsWaiting: p.metrics.requestsWaiting,
+      requestsRunning: p.metrics.requestsRunning,
+    }));
+  }
+
+  /** Called after a refresh brought new points; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually, trackFleet } from '../__testUtils__/simulatedFleet';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { PrometheusSource } from './PrometheusSource';
 
 jest.setTimeout(120_000);
@@ -47,7 +47,7 @@ describeIfPrometheus(
   'PrometheusSource against a real Prometheus scraping the simulator',
   () => {
     let sim: SimulatorHandle;
-    let tracker: InferenceTracker;
+    let tracker: WorkloadModel;
     let prometheus: ChildProcess;
     let prometheusUrl: string;
     let ticker: NodeJS.Timeout;

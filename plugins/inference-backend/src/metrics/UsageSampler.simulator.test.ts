@@ -6,7 +6,7 @@ import {
 import Knex from 'knex';
 import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { DirectScrapeSource } from './DirectScrapeSource';
 import { UsageSampler } from './UsageSampler';
 
@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 
 describe('UsageSampler on the simulator', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
 
   beforeAll(async () => {
     sim = await startSimulator({
@@ -47,8 +47,8 @@ describe('UsageSampler on the simulator', () => {
       source: new DirectScrapeSource({
         clusters: connectionsOf(sim),
         pods: c =>
-          tracker
-            .clusterTrackers()
+          tracker.fleet
+            .clusters()
             .find(t => t.name === c)!
             .cache('pods')
             .list(),

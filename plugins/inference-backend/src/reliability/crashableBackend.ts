@@ -11,8 +11,8 @@ import knexFactory, { Knex } from 'knex';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
 import { MetricsSource, WorkloadInterval } from '../metrics/MetricsSource';
 import { UsageSampler } from '../metrics/UsageSampler';
-import { settleReservations } from '../service/ledgerJanitor';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { settleReservations } from '../quota/ledgerJanitor';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 
 /** What the parent asks a backend process to do. */
 export interface CrashableBackendConfig {
@@ -215,7 +215,7 @@ async function run(config: CrashableBackendConfig) {
     const tracker = {
       observedReservations: () => observed,
       workloads: () => [],
-    } as unknown as InferenceTracker;
+    } as unknown as WorkloadModel;
     return settleReservations({ store, tracker, logger: silent, now });
   };
 

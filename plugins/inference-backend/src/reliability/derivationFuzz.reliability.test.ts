@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import fc from 'fast-check';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { createWorkloadModel } from '../workloads/createWorkloadModel';
 import { TRACKED_RESOURCES } from '../tracking/resources';
 import { screenObject, skippedOf } from '../tracking/screenObject';
 import { ClusterObjects, deriveWorkloads } from '../workloads/deriveWorkloads';
@@ -520,13 +520,13 @@ describe('derivation fuzzed with loosely shaped objects of every tracked kind', 
     fc.assert(
       fc.property(goodWorkloads, junkObjects, (good, junks) => {
         const lines: string[] = [];
-        const tracker = new InferenceTracker(
+        const tracker = createWorkloadModel(
           [offlineConnection()],
           recordingLogger(lines),
           { recomputeDelayMs: 60_000 },
         );
         try {
-          const [cluster] = tracker.clusterTrackers();
+          const [cluster] = tracker.fleet.clusters();
           const raws = wellFormedObjects(good);
           for (const { resource, raw } of junks) raws[resource].push(raw);
           // what each cache ends up holding: the last object of each namespace/name, as the API server keys them
@@ -588,7 +588,7 @@ describe('derivation fuzzed with loosely shaped objects of every tracked kind', 
             warnings,
           );
         } finally {
-          tracker.stop();
+          tracker.fleet.stop();
         }
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },

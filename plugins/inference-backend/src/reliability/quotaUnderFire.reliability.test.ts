@@ -12,11 +12,8 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
 import { DatabaseQuotaStore } from '../database/DatabaseQuotaStore';
 import { isPostgres, toDate } from '../database/transactions';
-import { settleReservations } from '../service/ledgerJanitor';
-import {
-  InferenceTracker,
-  ObservedWorkload,
-} from '../tracking/InferenceTracker';
+import { settleReservations } from '../quota/ledgerJanitor';
+import { WorkloadModel, ObservedWorkload } from '../workloads/WorkloadModel';
 
 jest.setTimeout(120_000);
 
@@ -216,7 +213,7 @@ class FireRun {
   private readonly tracker = {
     observedReservations: () => [...this.observed.values()],
     workloads: () => [],
-  } as unknown as InferenceTracker;
+  } as unknown as WorkloadModel;
   // set while a minute ends; timers would not do, better-sqlite3 answers without ever yielding to the event loop
   private paused: Promise<void> | undefined;
   private resume = () => {};

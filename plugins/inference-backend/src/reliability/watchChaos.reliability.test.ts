@@ -5,7 +5,7 @@ import {
   startSimulator,
 } from '@inference-platform/cluster-simulator';
 import { eventually, trackFleet } from '../__testUtils__/simulatedFleet';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { collectionPath, TRACKED_RESOURCES } from '../tracking/resources';
 import { trimObject } from '../tracking/trim';
 
@@ -78,7 +78,7 @@ describe('watch chaos', () => {
   const pick = <T>(items: readonly T[], rnd = random): T =>
     items[Math.floor(rnd() * items.length)];
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   let names: string[];
   const injected = new Map<string, number>();
   const churned = new Map<string, number>();
@@ -91,7 +91,7 @@ describe('watch chaos', () => {
   const totalInjected = () =>
     [...injected.values()].reduce((sum, n) => sum + n, 0);
   const clusterTracker = (name: string) =>
-    tracker.clusterTrackers().find(c => c.name === name)!;
+    tracker.fleet.clusters().find(c => c.name === name)!;
   const state = (name: string) =>
     tracker.clusterStatuses().find(c => c.name === name)!.state;
   /** The state and, when there is one, the error that explains it. */

@@ -3,9 +3,9 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TeamPlacement } from '@inference-platform/plugin-inference-common';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { EntityIndex } from '../workloads/entityIndex';
-import { EntityExists } from './SummaryService';
+import { EntityExists } from '../views/EntitySummaryView';
 
 const FIELDS = [
   'kind',
@@ -155,10 +155,7 @@ export class CatalogLinks {
   static create(options: {
     catalog: CatalogService;
     auth: AuthService;
-    tracker: Pick<
-      InferenceTracker,
-      'setEntities' | 'flush' | 'workloadsOfEntity'
-    >;
+    tracker: Pick<WorkloadModel, 'setEntities' | 'flush' | 'workloadsOfEntity'>;
     tenancy?: TeamPlacement[];
     logger?: LoggerService;
     /** Least time between two look-ups of one entity (default 2 s). */
@@ -173,7 +170,7 @@ export class CatalogLinks {
       catalog: CatalogService;
       auth: AuthService;
       tracker: Pick<
-        InferenceTracker,
+        WorkloadModel,
         'setEntities' | 'flush' | 'workloadsOfEntity'
       >;
       tenancy?: TeamPlacement[];

@@ -3,7 +3,7 @@ import {
   NothingRunning,
 } from '@inference-platform/plugin-inference-common';
 import { InferenceStore } from '../database/InferenceStore';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { EntityIndex } from '../workloads/entityIndex';
 
 /** How long after the backend first sees an entity it counts as new: linking, not "nothing running". */
@@ -120,7 +120,7 @@ export function describeNothingRunning(input: {
 
 /** The explainer the summaries use: the tracker's clusters and index, pending reservations, the catalog links. */
 export function createNothingRunningExplainer(deps: {
-  tracker: InferenceTracker;
+  tracker: WorkloadModel;
   store: InferenceStore;
   newSince: (entityRef: string) => Date | undefined;
   now?: () => Date;

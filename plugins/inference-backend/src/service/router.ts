@@ -7,6 +7,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  healthOf,
   ClusterPlatformResponse,
   describeClusterPlatform,
   gpuTypeRefusal,
@@ -27,14 +28,16 @@ import { StoreAvailability } from '../database/StoreAvailability';
 import { InferenceOptions } from '../options';
 import { InferenceEndpoints } from '../schema/endpoints';
 import { spec } from '../schema/openapi.generated';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { QuotaLedger } from '../quota/QuotaLedger';
+import { EntitySummaryView } from '../views/EntitySummaryView';
+import { PlatformView } from '../views/PlatformView';
+import { DailyUsageRows } from '../views/viewDeps';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { Access } from './access';
 import { answerOutage } from './answerOutage';
 import { CatalogLinks, GroupExists } from './catalogLink';
 import { publicClusterError } from './clusterErrors';
-import { healthOf } from './health';
 import { decodeCursor, pageOf, pageSize } from './paging';
-import { SummaryService } from './SummaryService';
 import { TooManyRequestsError, WriteRateLimiter } from './rateLimit';
 import { usageWindow } from './usageBounds';
 import { usageHistory } from './usageHistory';
@@ -51,8 +54,13 @@ export interface RouterOptions {
   store: InferenceStore;
   /** Whether the store answers: during an outage every route that needs it answers 503. */
   availability: StoreAvailability;
-  tracker: InferenceTracker;
-  summaries: SummaryService;
+  /** What runs where (derived from the watch caches). */
+  workloads: WorkloadModel;
+  /** Quota lines and reservations: every ledger write goes through it. */
+  ledger: QuotaLedger;
+  entitySummaries: EntitySummaryView;
+  platformView: PlatformView;
+  usage: DailyUsageRows;
   options: InferenceOptions;
   databaseClient: string;
   /** Catalog lookup of owner Groups, for quota lines. */
@@ -106,8 +114,8 @@ const refuseNul: express.RequestHandler = (req, _res, next) => {
 export async function createRouter(
   deps: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, access, store, availability, tracker, summaries, options } =
-    deps;
+  const { httpAuth, access, store, availability, ledger, options } = deps;
+  const tracker = deps.workloads;
   const router =
     createValidatedOpenApiRouterFromGeneratedEndpointMap<InferenceEndpoints>(
       spec,
@@ -193,7 +201,7 @@ export async function createRouter(
     await deps.catalogLinks?.ensureLinked(
       `${kind}:${namespace}/${name}`.toLowerCase(),
     );
-    const summary = await summaries.entitySummary(req.params, {
+    const summary = await deps.entitySummaries.entitySummary(req.params, {
       loadMultiplier: multiplier,
     });
     res.json(summary);
@@ -203,7 +211,7 @@ export async function createRouter(
     await readCaller(req);
     const { cluster, owner, gpuType, health } = req.query;
     // with the SLO and quota findings, so the governance page counts what the entity pages show
-    const items = (await summaries.workloads()).filter(
+    const items = (await deps.platformView.workloads()).filter(
       w =>
         (!cluster || w.cluster === cluster) &&
         (!owner || w.owner === owner) &&
@@ -232,7 +240,7 @@ export async function createRouter(
       needsStore: false,
     });
     const { cluster } = req.params;
-    if (!tracker.clusterTrackers().some(c => c.name === cluster)) {
+    if (!tracker.fleet.has(cluster)) {
       throw new NotFoundError(`No tracked cluster is named ${cluster}`);
     }
     const settings = deps.platforms.settingsOf(cluster);
@@ -247,7 +255,7 @@ export async function createRouter(
 
   router.get('/quotas', async (req, res) => {
     await readCaller(req, inferenceQuotaReadPermission);
-    const items = await summaries.quotaStandings({ owner: req.query.owner });
+    const items = await ledger.standings({ owner: req.query.owner });
     res.json({ items });
   });
 
@@ -273,14 +281,13 @@ export async function createRouter(
       inferenceQuotaUpdatePermission,
     );
     await checkQuotaLine(req.params.owner, req.params.gpuType);
-    const quota = await store.quotas.setQuota({
+    const quota = await ledger.setQuota({
       ownerRef: req.params.owner,
       gpuType: req.params.gpuType,
       limit: req.body.limit,
       reason: req.body.reason,
       changedBy: access.principalRef(credentials),
     });
-    summaries.ledgerChanged();
     res.json({ ...quota, updatedAt: quota.updatedAt.toISOString() });
   });
 
@@ -300,21 +307,17 @@ export async function createRouter(
     }
     const removedBy = access.principalRef(credentials);
     const removedAt = new Date();
-    const removed = await store.quotas.removeQuota(
-      {
-        ownerRef: owner,
-        gpuType,
-        changedBy: removedBy,
-        reason: req.query.reason,
-        force: req.query.force === 'true',
-        now: removedAt,
-      },
-      tracker.liveUsage,
-    );
+    const removed = await ledger.removeQuota({
+      ownerRef: owner,
+      gpuType,
+      changedBy: removedBy,
+      reason: req.query.reason,
+      force: req.query.force === 'true',
+      now: removedAt,
+    });
     if (!removed) {
       throw new NotFoundError(`${owner} has no quota line for ${gpuType}`);
     }
-    summaries.ledgerChanged();
     deps.logger.info(
       `Quota line ${owner} x ${gpuType} (limit ${removed.limit}) removed by ${removedBy}`,
     );
@@ -396,22 +399,18 @@ export async function createRouter(
       body.owner,
       `reserve GPUs for ${body.owner}`,
     );
-    const { reservation, replayed } = await store.quotas.reserve(
-      {
-        ownerRef: body.owner,
-        gpuType: body.gpuType,
-        gpuCount: body.gpus,
-        ttlSeconds: body.ttlSeconds ?? options.reservationTtlSeconds,
-        requester: access.principalRef(credentials),
-        idempotencyKey: body.idempotencyKey,
-        entityRef: body.entityRef,
-        cluster: body.workload?.cluster,
-        namespace: body.workload?.namespace,
-        workloadName: body.workload?.name,
-      },
-      tracker.liveUsage,
-    );
-    summaries.ledgerChanged();
+    const { reservation, replayed } = await ledger.reserve({
+      ownerRef: body.owner,
+      gpuType: body.gpuType,
+      gpuCount: body.gpus,
+      ttlSeconds: body.ttlSeconds ?? options.reservationTtlSeconds,
+      requester: access.principalRef(credentials),
+      idempotencyKey: body.idempotencyKey,
+      entityRef: body.entityRef,
+      cluster: body.workload?.cluster,
+      namespace: body.workload?.namespace,
+      workloadName: body.workload?.name,
+    });
     res.status(replayed ? 200 : 201).json(toReservation(reservation));
   });
 
@@ -429,11 +428,10 @@ export async function createRouter(
       `release a reservation of ${existing.ownerRef}`,
       existing.requester,
     );
-    const released = await store.quotas.release(
+    const released = await ledger.release(
       req.params.id,
       access.principalRef(credentials),
     );
-    summaries.ledgerChanged();
     res.json(toReservation(released));
   });
 
@@ -444,7 +442,7 @@ export async function createRouter(
     res.json(
       await usageHistory({
         store,
-        rows: await summaries.usageRows(),
+        rows: await deps.usage.rows(),
         entityRef,
         owner,
         days,
@@ -456,7 +454,7 @@ export async function createRouter(
 
   router.get('/platform', async (req, res) => {
     await readCaller(req);
-    res.json(await summaries.platform());
+    res.json(await deps.platformView.overview());
   });
 
   router.use(answerOutage(availability));

@@ -8,7 +8,7 @@ import {
   UsageSample,
 } from '../database/InferenceStore';
 import { InferenceOptions } from '../options';
-import { windowStart } from './costWindows';
+import { windowStart } from '../views/costWindows';
 
 /** Usage history for charts: one point per day (roll-ups) or per hour (samples), summed over GPU types. */
 export async function usageHistory(input: {

@@ -27,7 +27,8 @@ import {
 import { DirectScrapeSource } from '../metrics/DirectScrapeSource';
 import { publicClusterError } from '../service/clusterErrors';
 import { EntityIndex } from '../workloads/entityIndex';
-import { InferenceTracker } from './InferenceTracker';
+import { createWorkloadModel } from '../workloads/createWorkloadModel';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 
 jest.setTimeout(120_000);
 
@@ -73,22 +74,18 @@ async function applyAsAdmin(
 }
 
 /** A tracker as the plugin runs it, on the given connections, linked to the example catalog. */
-function startTracker(connections: ClusterConnection[]): InferenceTracker {
-  const tracker = new InferenceTracker(
-    connections,
-    mockServices.logger.mock(),
-    {
-      recomputeDelayMs: 20,
-      cluster: { probeIntervalMs: 300, probeTimeoutMs: 2000 },
-    },
-  );
+function startTracker(connections: ClusterConnection[]): WorkloadModel {
+  const tracker = createWorkloadModel(connections, mockServices.logger.mock(), {
+    recomputeDelayMs: 20,
+    cluster: { probeIntervalMs: 300, probeTimeoutMs: 2000 },
+  });
   tracker.setEntities(EntityIndex.fromEntities(exampleEntities()));
-  tracker.start();
+  tracker.fleet.start();
   return tracker;
 }
 
 /** What GET /clusters serves for one cluster: the tracker's status with the public error category. */
-function servedStatus(tracker: InferenceTracker, cluster: string) {
+function servedStatus(tracker: WorkloadModel, cluster: string) {
   const status = tracker.clusterStatuses().find(s => s.name === cluster)!;
   return { ...status, lastError: publicClusterError(status.lastError) };
 }
@@ -96,7 +93,7 @@ function servedStatus(tracker: InferenceTracker, cluster: string) {
 describe('the inference backend with the least-privilege reader role', () => {
   let sim: SimulatorHandle;
   let readerConnections: ClusterConnection[];
-  const trackers: InferenceTracker[] = [];
+  const trackers: WorkloadModel[] = [];
 
   /** Connections to every cluster with a token of `namespace/name` instead of the admin token. */
   const connectionsAs = (namespace: string, name: string) =>
@@ -128,13 +125,13 @@ describe('the inference backend with the least-privilege reader role', () => {
   });
 
   afterAll(async () => {
-    for (const tracker of trackers) tracker.stop();
+    for (const tracker of trackers) tracker.fleet.stop();
     await sim?.stop();
   });
 
   describe('with exactly the reader role', () => {
-    let reader: InferenceTracker;
-    let admin: InferenceTracker;
+    let reader: WorkloadModel;
+    let admin: WorkloadModel;
 
     beforeAll(async () => {
       // the same fleet seen with the admin token, as the reference of what a complete view is
@@ -158,9 +155,9 @@ describe('the inference backend with the least-privilege reader role', () => {
         expect(status.workloads).toBeGreaterThanOrEqual(0);
       }
       // optional CRDs are told apart from refused ones: the reader may list them all, so none is "absent" by mistake
-      for (const cluster of reader.clusterTrackers()) {
-        const reference = admin
-          .clusterTrackers()
+      for (const cluster of reader.fleet.clusters()) {
+        const reference = admin.fleet
+          .clusters()
           .find(c => c.name === cluster.name)!;
         expect(cluster.status().absentResources).toEqual(
           reference.status().absentResources,
@@ -169,7 +166,7 @@ describe('the inference backend with the least-privilege reader role', () => {
     });
 
     it('derives the same workloads, findings, owners and GPU capacity as with the admin token', () => {
-      const view = (t: InferenceTracker) =>
+      const view = (t: WorkloadModel) =>
         t
           .workloads()
           .map(w => ({
@@ -192,7 +189,7 @@ describe('the inference backend with the least-privilege reader role', () => {
           .find(w => w.name === 'code-assistant-llm')
           ?.findings.map(f => f.kind),
       ).toContain('cuda-oom');
-      const pools = (t: InferenceTracker) =>
+      const pools = (t: WorkloadModel) =>
         t.capacity().map(c => ({
           cluster: c.cluster,
           pools: c.pools.map(p => [p.pool, p.nodes, p.allocatable, p.free]),
@@ -206,13 +203,13 @@ describe('the inference backend with the least-privilege reader role', () => {
     it('scrapes serving metrics and dcgm-exporter through pods/proxy with the reader token', async () => {
       const source = (
         connections: ClusterConnection[],
-        tracker: InferenceTracker,
+        tracker: WorkloadModel,
       ) =>
         new DirectScrapeSource({
           clusters: connections,
           pods: cluster =>
-            tracker
-              .clusterTrackers()
+            tracker.fleet
+              .clusters()
               .find(c => c.name === cluster)!
               .cache('pods')
               .list(),
@@ -312,7 +309,7 @@ describe('the inference backend with the least-privilege reader role', () => {
           });
         }
         // the backend log (full message) names the resource and the refusal
-        expect(tracker.clusterTrackers()[0].status().lastError).toMatch(
+        expect(tracker.fleet.clusters()[0].status().lastError).toMatch(
           new RegExp(`${verb} .*${resource}.* answered 403`),
         );
 
@@ -326,7 +323,7 @@ describe('the inference backend with the least-privilege reader role', () => {
             }),
           60_000,
         );
-        tracker.stop();
+        tracker.fleet.stop();
       },
     );
 
@@ -371,10 +368,10 @@ describe('the inference backend with the least-privilege reader role', () => {
         15_000,
       );
       // the log says the server refused the token, not that it is unreachable
-      expect(tracker.clusterTrackers()[0].status().lastError).toBe(
+      expect(tracker.fleet.clusters()[0].status().lastError).toBe(
         'API server refused the credentials: GET /version answered 401',
       );
-      tracker.stop();
+      tracker.fleet.stop();
     });
   });
 });

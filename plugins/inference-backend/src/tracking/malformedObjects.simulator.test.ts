@@ -10,7 +10,8 @@ import {
   exampleEntities,
 } from '../__testUtils__/simulatedFleet';
 import { EntityIndex } from '../workloads/entityIndex';
-import { InferenceTracker } from './InferenceTracker';
+import { createWorkloadModel } from '../workloads/createWorkloadModel';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 
 jest.setTimeout(90_000);
 
@@ -75,7 +76,7 @@ function leaderWorkerSet(name: string, workerContainer: unknown) {
  */
 describe('a malformed object in one cluster', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   const lines: string[] = [];
   const objects = (cluster: string) => {
     const connection = connectionsOf(sim).find(c => c.name === cluster)!;
@@ -108,11 +109,11 @@ describe('a malformed object in one cluster', () => {
         metadata: { name: NS },
       });
     }
-    tracker = new InferenceTracker(connectionsOf(sim), recordingLogger(lines), {
+    tracker = createWorkloadModel(connectionsOf(sim), recordingLogger(lines), {
       recomputeDelayMs: 20,
     });
     tracker.setEntities(EntityIndex.fromEntities(exampleEntities()));
-    tracker.start();
+    tracker.fleet.start();
     await eventually(() => {
       const states = tracker.clusterStatuses().map(c => c.state);
       if (states.some(s => s !== 'synced'))

@@ -4,7 +4,7 @@ import {
   startSimulator,
 } from '@inference-platform/cluster-simulator';
 import { eventually, trackFleet } from '../__testUtils__/simulatedFleet';
-import { InferenceTracker } from './InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 
 jest.setTimeout(120_000);
 
@@ -14,12 +14,12 @@ jest.setTimeout(120_000);
  */
 describe('tracking under faults', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   let generation = 0;
 
   const endpoint = (name: string) => sim.clusters.find(c => c.name === name)!;
   const clusterTracker = (name: string) =>
-    tracker.clusterTrackers().find(c => c.name === name)!;
+    tracker.fleet.clusters().find(c => c.name === name)!;
 
   /** Labels a deployment through the API, as any client would change it. */
   async function touch(

@@ -2,12 +2,13 @@ import {
   architectureFromAnnotation,
   containerGpuRequest,
   diagnoseWorkload,
+  mergeServingContext,
+  ServingContext,
   EventLike,
   GFD_LABELS,
   INFERENCE_ANNOTATIONS,
   InferenceWorkload,
   isPinnedImageReference,
-  MetricSeries,
   NodeLike,
   PodLike,
   podGpuTypeKey,
@@ -43,8 +44,8 @@ export interface ClusterObjects {
   resourcequotas?: Json[];
 }
 
-/** Recent metric series of a workload, by workload id (from the usage sampler). */
-export type MetricsLookup = (workloadId: string) => MetricSeries[] | undefined;
+/** What a workload's pods serve (model, GPU, vLLM flags and release), read from its objects. */
+export type WorkloadServing = ServingContext;
 
 interface Root {
   kind: string;
@@ -64,7 +65,8 @@ export type SkipReporter = (skipped: SkippedObject) => void;
 /** Options of {@link deriveWorkloads}. */
 export interface DeriveWorkloadsOptions {
   now: Date;
-  metrics?: MetricsLookup;
+  /** Told what each derived workload serves, for findings that need its metrics too. */
+  onServing?: (workloadId: string, serving: WorkloadServing) => void;
   /** Told about every object left out because deriving from it threw; without it they are left out silently. */
   onSkip?: SkipReporter;
 }
@@ -264,7 +266,7 @@ function toWorkload(
     eventsByObject: Map<string, Json[]>;
     entities: EntityIndex;
     now: Date;
-    metrics?: MetricsLookup;
+    onServing?: (workloadId: string, serving: WorkloadServing) => void;
   },
 ): InferenceWorkload | undefined {
   const { metadata } = root.object;
@@ -322,25 +324,27 @@ function toWorkload(
     .map(l => driverOf(l))
     .find(Boolean);
 
+  const serving: ServingContext = {
+    // a model outside the catalog carries its architecture numbers (recorded by the template); label values
+    // cannot hold the org/ prefix of a Hugging Face id: the container args are the better source
+    model:
+      architectureFromAnnotation(
+        metadata.annotations?.[ARCHITECTURE_ANNOTATION],
+      ) ??
+      modelFromArgs(mainContainer) ??
+      labels[MODEL_LABEL],
+    gpuType,
+    nodeDriverVersion: driverVersion,
+  };
+  // the cluster's objects only: metric findings are the views' (they hold the metrics)
   const findings = diagnoseWorkload({
     pods: root.pods as PodLike[],
     events: events as EventLike[],
-    metrics: context.metrics?.(id),
     desiredReplicas: root.desired,
-    serving: {
-      // a model outside the catalog carries its architecture numbers (recorded by the template); label values
-      // cannot hold the org/ prefix of a Hugging Face id: the container args are the better source
-      model:
-        architectureFromAnnotation(
-          metadata.annotations?.[ARCHITECTURE_ANNOTATION],
-        ) ??
-        modelFromArgs(mainContainer) ??
-        labels[MODEL_LABEL],
-      gpuType,
-      nodeDriverVersion: driverVersion,
-    },
+    serving,
     now: context.now.toISOString(),
   });
+  context.onServing?.(id, mergeServingContext(root.pods as PodLike[], serving));
 
   return {
     id,

@@ -9,6 +9,7 @@ import {
   Observation,
   observeContainers,
   observeEvents,
+  observeKvSaturation,
   observeMetrics,
   observeUnschedulablePods,
 } from './observations';
@@ -19,6 +20,8 @@ import {
   FindingEvidence,
   FindingKind,
   FindingSeverity,
+  ServingContext,
+  ServingSample,
 } from './types';
 import { memoryInputFromContext, mergeServingContext } from './servingContext';
 
@@ -263,13 +266,8 @@ export function diagnoseWorkload(input: DiagnosisInput): Finding[] {
   }
   const saturated = of('kv-cache-saturated');
   if (saturated.length) {
-    add(
-      'kv-cache-saturated',
-      'warning',
-      'KV cache saturated, queue growing',
-      saturated[0].evidence.text,
-      saturationFix(saturated[0].data, readyPods(input.pods), memory),
-      saturated.map(o => o.evidence),
+    findings.push(
+      kvSaturationFinding(saturated, readyPods(input.pods), memory),
     );
   }
   const ready = readyPods(input.pods);
@@ -374,6 +372,53 @@ function slowLoadFix(notReadySeconds: number, weightsGiB?: number): string {
   return `Give the container a startupProbe on /health with failureThreshold × periodSeconds ≥ ${window} s (e.g. periodSeconds 10, failureThreshold ${
     window / 10
   }) and keep liveness from firing before it succeeds.${size}`;
+}
+
+/** The finding of a saturated KV cache, from its observations. */
+function kvSaturationFinding(
+  saturated: ObservationOf<'kv-cache-saturated'>[],
+  readyReplicas: number,
+  memory?: ReturnType<typeof memoryInputFromContext>,
+): Finding {
+  return {
+    id: 'kv-cache-saturated',
+    kind: 'kv-cache-saturated',
+    severity: 'warning',
+    title: 'KV cache saturated, queue growing',
+    summary: saturated[0].evidence.text,
+    fix: saturationFix(saturated[0].data, readyReplicas, memory),
+    evidence: dedupe(saturated.map(o => o.evidence)),
+  };
+}
+
+/**
+ * Findings of a workload's recent serving metrics (a saturated KV cache with a growing queue), for a view that
+ * holds the metrics apart from the cluster objects: the same rule and advice as {@link diagnoseWorkload}.
+ *
+ * @public
+ */
+export function diagnoseServingMetrics(input: {
+  samples: readonly ServingSample[];
+  readyReplicas: number;
+  /** What the pods serve (model, GPU, vLLM flags and release), for the per-replica capacity in the advice. */
+  serving?: ServingContext;
+  kvCacheSaturation?: number;
+}): Finding[] {
+  const saturated = observeKvSaturation(
+    input.samples,
+    input.kvCacheSaturation ?? 0.9,
+  ).filter(
+    (o): o is ObservationOf<'kv-cache-saturated'> =>
+      o.kind === 'kv-cache-saturated',
+  );
+  if (saturated.length === 0) return [];
+  let memory: ReturnType<typeof memoryInputFromContext>;
+  try {
+    memory = input.serving ? memoryInputFromContext(input.serving) : undefined;
+  } catch {
+    memory = undefined;
+  }
+  return [kvSaturationFinding(saturated, input.readyReplicas, memory)];
 }
 
 function saturationFix(

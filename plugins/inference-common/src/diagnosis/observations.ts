@@ -13,7 +13,7 @@ import {
   parseTorchOom,
 } from './messages';
 import { parseQuotaExceeded, QuotaExceeded } from './quota';
-import { FindingEvidence, MetricSeries } from './types';
+import { FindingEvidence, MetricSeries, ServingSample } from './types';
 
 /**
  * One thing seen in the inputs that points to a finding kind, with the numbers parsed from it.
@@ -371,38 +371,78 @@ function sumAtEachTime(
 }
 
 /**
- * Observes a saturated KV cache: mean usage over the latest half of the window at or above the threshold, while the
- * waiting queue grew. Accepts the deprecated `vllm:gpu_cache_usage_perc` name too.
+ * Observes a saturated KV cache from Prometheus-named series (`vllm:kv_cache_usage_perc`, or the deprecated
+ * `vllm:gpu_cache_usage_perc`; `vllm:num_requests_waiting`/`running`), one series per replica: read into serving
+ * samples once, then judged by {@link observeKvSaturation}.
  */
 export function observeMetrics(
   metrics: readonly MetricSeries[],
   saturation: number,
 ): Observation[] {
+  return observeKvSaturation(servingSamplesFromSeries(metrics), saturation);
+}
+
+/**
+ * Per-workload serving samples from per-replica Prometheus series: queues summed over replicas at each time, KV-cache
+ * usage (a ratio) averaged over them.
+ *
+ * @public
+ */
+export function servingSamplesFromSeries(
+  metrics: readonly MetricSeries[],
+): ServingSample[] {
   const usageSeries = metrics.filter(
     m =>
       m.name === 'vllm:kv_cache_usage_perc' ||
       m.name === 'vllm:gpu_cache_usage_perc',
   );
-  const waiting = sumAtEachTime(
-    metrics.filter(m => m.name === 'vllm:num_requests_waiting'),
-  );
-  const running = sumAtEachTime(
-    metrics.filter(m => m.name === 'vllm:num_requests_running'),
-  );
-  if (usageSeries.length === 0 || waiting.length < 2) return [];
-  // Usage per replica is a ratio: average the series instead of summing them.
-  const usage = sumAtEachTime(usageSeries).map(s => ({
-    ...s,
-    value: s.value / usageSeries.length,
-  }));
+  const byTime = new Map<number, ServingSample>();
+  const at = (t: number) => {
+    const sample = byTime.get(t) ?? { t };
+    byTime.set(t, sample);
+    return sample;
+  };
+  for (const { t, value } of sumAtEachTime(usageSeries)) {
+    at(t).kvCacheUsage = value / usageSeries.length;
+  }
+  const queue = (
+    name: string,
+    field: 'requestsWaiting' | 'requestsRunning',
+  ) => {
+    for (const { t, value } of sumAtEachTime(
+      metrics.filter(m => m.name === name),
+    )) {
+      at(t)[field] = value;
+    }
+  };
+  queue('vllm:num_requests_waiting', 'requestsWaiting');
+  queue('vllm:num_requests_running', 'requestsRunning');
+  return [...byTime.values()].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * Observes a saturated KV cache: mean usage over the latest half of the window at or above the threshold, while the
+ * waiting queue grew.
+ *
+ * @public
+ */
+export function observeKvSaturation(
+  samples: readonly ServingSample[],
+  saturation: number,
+): Observation[] {
+  const usage = samples.filter(s => s.kvCacheUsage !== undefined);
+  const waiting = samples.filter(s => s.requestsWaiting !== undefined);
+  const running = samples.filter(s => s.requestsRunning !== undefined);
+  if (usage.length === 0 || waiting.length < 2) return [];
   const recent = usage.slice(Math.floor(usage.length / 2));
   const meanUsage =
-    recent.reduce((a, s) => a + s.value, 0) / Math.max(1, recent.length);
-  const first = waiting[0].value;
-  const last = waiting[waiting.length - 1].value;
+    recent.reduce((a, s) => a + s.kvCacheUsage!, 0) /
+    Math.max(1, recent.length);
+  const first = waiting[0].requestsWaiting!;
+  const last = waiting[waiting.length - 1].requestsWaiting!;
   if (meanUsage < saturation || !(last > first && last > 0)) return [];
   const lastRunning = running.length
-    ? running[running.length - 1].value
+    ? running[running.length - 1].requestsRunning
     : undefined;
   return [
     {

@@ -109,6 +109,20 @@ export interface ServingContext {
 }
 
 /**
+ * A workload's serving metrics at one time, under the names the whole platform uses (the sampler stores them so,
+ * the cards show them so): KV-cache usage (0–1, mean over replicas), requests waiting and running (summed).
+ *
+ * @public
+ */
+export interface ServingSample {
+  /** Epoch milliseconds. */
+  t: number;
+  kvCacheUsage?: number;
+  requestsWaiting?: number;
+  requestsRunning?: number;
+}
+
+/**
  * Input of `diagnoseWorkload`.
  *
  * @public

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { InferenceStore } from '../database/InferenceStore';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 
 /**
  * Settles pending reservations: confirms those whose workload now runs (it carries the reservation label, or it is
@@ -9,7 +9,7 @@ import { InferenceTracker } from '../tracking/InferenceTracker';
  */
 export async function settleReservations(args: {
   store: InferenceStore;
-  tracker: InferenceTracker;
+  tracker: WorkloadModel;
   logger: LoggerService;
   now?: Date;
 }): Promise<{ confirmed: number; expired: number }> {
@@ -73,14 +73,9 @@ const WORKLOAD_RESOURCES = [
 ];
 
 /** `namespace/name` of every workload root object in a cluster's watch cache. */
-function workloadRoots(
-  tracker: InferenceTracker,
-  cluster: string,
-): Set<string> {
+function workloadRoots(tracker: WorkloadModel, cluster: string): Set<string> {
   const roots = new Set<string>();
-  const clusterTracker = tracker
-    .clusterTrackers()
-    .find(c => c.name === cluster);
+  const clusterTracker = tracker.fleet.clusters().find(c => c.name === cluster);
   for (const resource of WORKLOAD_RESOURCES) {
     let items: any[] = [];
     try {
@@ -104,7 +99,7 @@ function workloadRoots(
  */
 export async function reconcileReservations(args: {
   store: InferenceStore;
-  tracker: InferenceTracker;
+  tracker: WorkloadModel;
   logger: LoggerService;
   now?: Date;
 }): Promise<{ released: number }> {

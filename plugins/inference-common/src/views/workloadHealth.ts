@@ -1,6 +1,10 @@
-import { InferenceWorkload } from '@inference-platform/plugin-inference-common';
+import { InferenceWorkload } from '../api';
 
-/** Health of a workload from its most severe finding. */
+/**
+ * Health of a workload from its most severe finding.
+ *
+ * @public
+ */
 export function healthOf(
   workload: InferenceWorkload,
 ): 'healthy' | 'warning' | 'critical' {

@@ -10,7 +10,7 @@ import {
   trackFleet,
 } from '../__testUtils__/simulatedFleet';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
-import { InferenceTracker } from '../tracking/InferenceTracker';
+import { WorkloadModel } from '../workloads/WorkloadModel';
 import { reconcileReservations } from './ledgerJanitor';
 
 jest.setTimeout(60_000);
@@ -24,7 +24,7 @@ const CHAT = 'group:default/ml-chat';
  */
 describe('ledger janitor: confirmed reservations whose workload vanished', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   let knex: Knex;
   let store: DatabaseInferenceStore;
   const logger = mockServices.logger.mock();

@@ -1,9 +1,7 @@
-import {
-  FindingKind,
-  InferenceWorkload,
-  NamespaceGpuQuota,
-  ServiceToday,
-} from '@inference-platform/plugin-inference-common';
+import { InferenceWorkload } from '../api';
+import { ServiceToday } from '../capacity/capacity';
+import { NamespaceGpuQuota } from '../diagnosis/quota';
+import { FindingKind } from '../diagnosis/types';
 
 /** Findings that explain why containers keep dying, most telling first. */
 const CRASH_CAUSES: FindingKind[] = [
@@ -21,6 +19,8 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 /**
  * What a service's workloads run today, for the capacity verdict: replicas on a node (holding their GPUs), replicas
  * waiting for one with the scheduler's reason, and whether it serves at all (a crash loop and its cause).
+ *
+ * @public
  */
 export function serviceToday(
   workloads: readonly InferenceWorkload[],
@@ -60,7 +60,11 @@ export function serviceToday(
   };
 }
 
-/** The namespace ResourceQuotas the workloads run under, each once. */
+/**
+ * The namespace ResourceQuotas the workloads run under, each once.
+ *
+ * @public
+ */
 export function namespaceQuotasOf(
   workloads: readonly InferenceWorkload[],
 ): NamespaceGpuQuota[] {

@@ -8,22 +8,17 @@ import {
   InferenceWorkload,
   SkippedObject,
 } from '@inference-platform/plugin-inference-common';
-import { deriveCapacity } from '../workloads/deriveCapacity';
+import { TRACKED_RESOURCES } from '../tracking/resources';
+import { ClusterSnapshot } from '../tracking/snapshot';
+import { deriveCapacity } from './deriveCapacity';
 import {
   ClusterObjects,
   deriveWorkloads,
-  MetricsLookup,
-} from '../workloads/deriveWorkloads';
-import { EntityIndex } from '../workloads/entityIndex';
-import { TRACKED_RESOURCES } from './resources';
+  WorkloadServing,
+} from './deriveWorkloads';
+import { EntityIndex } from './entityIndex';
 
 type Json = Record<string, any>;
-
-/** Every cached object of one cluster, by tracked resource id. */
-export type ClusterSnapshot = ClusterObjects & {
-  nodepools: Json[];
-  [resourceId: string]: Json[] | string;
-};
 
 /** A workload carrying a reservation label, or matching a reservation's target, seen in a cluster. */
 export interface ObservedWorkload {
@@ -41,6 +36,8 @@ export interface ClusterView {
   observed: ObservedWorkload[];
   /** Objects left out of this derivation (one entry per object). */
   skipped: SkippedObject[];
+  /** What each workload's pods serve, by workload id (for the metric findings of the views). */
+  serving: Map<string, WorkloadServing>;
 }
 
 const RESERVATION_LABEL = 'inference-platform.io/reservation';
@@ -147,19 +144,26 @@ function observeReservations(
 export function deriveClusterView(
   snapshot: ClusterSnapshot,
   entities: EntityIndex,
-  options: { now: Date; metrics?: MetricsLookup },
+  options: { now: Date },
 ): ClusterView {
   const skipped = new Map<string, SkippedObject>();
   const onSkip = (object: SkippedObject) => {
     const key = `${object.kind}/${object.namespace ?? ''}/${object.name}`;
     if (!skipped.has(key)) skipped.set(key, object);
   };
+  const serving = new Map<string, WorkloadServing>();
   const workloads = deriveWorkloads(snapshot, entities, {
     now: options.now,
-    metrics: options.metrics,
     onSkip,
+    onServing: (id, context) => serving.set(id, context),
   });
   const capacity = isolatedCapacity(snapshot, options.now, onSkip);
   const observed = observeReservations(snapshot, onSkip);
-  return { workloads, capacity, observed, skipped: [...skipped.values()] };
+  return {
+    workloads,
+    capacity,
+    observed,
+    skipped: [...skipped.values()],
+    serving,
+  };
 }

@@ -4,13 +4,13 @@ import {
 } from '@inference-platform/cluster-simulator';
 import { InferenceWorkload } from '@inference-platform/plugin-inference-common';
 import { trackFleet } from '../__testUtils__/simulatedFleet';
-import { InferenceTracker } from './InferenceTracker';
+import { WorkloadModel } from './WorkloadModel';
 
 jest.setTimeout(60_000);
 
-describe('InferenceTracker on the demo scenario', () => {
+describe('WorkloadModel on the demo scenario', () => {
   let sim: SimulatorHandle;
-  let tracker: InferenceTracker;
+  let tracker: WorkloadModel;
   const workload = (name: string): InferenceWorkload => {
     const found = tracker.workloads().find(w => w.name === name);
     if (!found)

@@ -4,21 +4,15 @@ import {
   ClusterStatus,
   InferenceWorkload,
 } from '@inference-platform/plugin-inference-common';
-import { ClusterConnection } from '@inference-platform/plugin-inference-node';
-import { MetricsLookup } from '../workloads/deriveWorkloads';
-import { EntityIndex } from '../workloads/entityIndex';
-import { ClusterTracker, ClusterTrackerOptions } from './ClusterTracker';
-import {
-  ClusterSnapshot,
-  deriveClusterView,
-  ObservedWorkload,
-} from './deriveClusterView';
+import { FleetCache } from '../tracking/FleetCache';
+import { deriveClusterView, ObservedWorkload } from './deriveClusterView';
+import { WorkloadServing } from './deriveWorkloads';
+import { EntityIndex } from './entityIndex';
 
 export type { ObservedWorkload } from './deriveClusterView';
 
-/** Tunables of the fleet tracker. */
-export interface InferenceTrackerOptions {
-  cluster?: Partial<ClusterTrackerOptions>;
+/** Tunables of the workload model. */
+export interface WorkloadModelOptions {
   /** Changes are folded into the derived model at most this often (ms). */
   recomputeDelayMs?: number;
 }
@@ -31,23 +25,24 @@ interface DerivedView {
   workloads: InferenceWorkload[];
   capacity: ClusterCapacity;
   observed: ObservedWorkload[];
+  serving: Map<string, WorkloadServing>;
 }
 
 /** Skipped objects shown per cluster in /clusters; the reason line gives the total. */
 const MAX_SKIPPED_SHOWN = 50;
 
 /**
- * The system of record for what runs where: one {@link ClusterTracker} per cluster, and the inference workloads,
- * GPU capacity and quota usage derived from their caches. Reads never touch a cluster: they return the latest
- * derived view, which is recomputed in the background shortly after a change.
+ * What runs where, derived from the fleet cache and the catalog links (never from metrics): inference workloads,
+ * GPU capacity, quota usage and reservation labels per cluster. Reads never touch a cluster: they return the latest
+ * derivation, redone in the background shortly after a cluster or the catalog changes.
  */
-export class InferenceTracker {
-  private readonly clusters: ClusterTracker[];
+export class WorkloadModel {
   private readonly views = new Map<string, DerivedView>();
+  private readonly listeners = new Set<() => void>();
   private entities = new EntityIndex();
   private entityVersion = 0;
-  private metrics: MetricsLookup | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private serving = new Map<string, WorkloadServing>();
   private byEntity = new Map<string, InferenceWorkload[]>();
   private all: InferenceWorkload[] = [];
   private usage = new Map<string, number>();
@@ -55,28 +50,27 @@ export class InferenceTracker {
   recomputations = 0;
 
   constructor(
-    connections: ClusterConnection[],
+    readonly fleet: FleetCache,
     private readonly logger: LoggerService,
-    private readonly options: InferenceTrackerOptions = {},
+    private readonly options: WorkloadModelOptions = {},
   ) {
-    this.clusters = connections.map(
-      connection =>
-        new ClusterTracker({
-          connection,
-          logger: logger.child({ cluster: connection.name }),
-          options: options.cluster,
-          onChange: () => this.scheduleRecompute(),
-        }),
-    );
+    fleet.onChange(() => this.scheduleRecompute());
   }
 
-  start(): void {
-    for (const cluster of this.clusters) cluster.start();
-  }
-
+  /** Stops a pending recomputation (the fleet is stopped by its owner). */
   stop(): void {
     clearTimeout(this.timer);
-    for (const cluster of this.clusters) cluster.stop();
+    this.timer = undefined;
+  }
+
+  /** Called after the derived workloads changed; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private get clusters() {
+    return this.fleet.clusters();
   }
 
   /** Replaces the catalog entities workloads are linked to. */
@@ -86,9 +80,9 @@ export class InferenceTracker {
     this.scheduleRecompute();
   }
 
-  /** Where diagnosis reads recent metrics of a workload. */
-  setMetrics(lookup: MetricsLookup): void {
-    this.metrics = lookup;
+  /** What a workload's pods serve (model, GPU, vLLM flags and release), for its metric findings. */
+  servingOf(workloadId: string): WorkloadServing | undefined {
+    return this.serving.get(workloadId);
   }
 
   /** Workloads that carry a reservation label, in every cluster. */
@@ -151,11 +145,6 @@ export class InferenceTracker {
     });
   }
 
-  /** The per-cluster trackers (status details and counters). */
-  clusterTrackers(): readonly ClusterTracker[] {
-    return this.clusters;
-  }
-
   /** Recomputes dirty clusters now instead of waiting for the scheduled pass. */
   flush(now: Date = new Date()): void {
     clearTimeout(this.timer);
@@ -192,10 +181,11 @@ export class InferenceTracker {
         continue;
       }
       try {
-        const view = deriveClusterView(snapshot(cluster), this.entities, {
-          now,
-          metrics: this.metrics,
-        });
+        const view = deriveClusterView(
+          this.fleet.snapshot(cluster),
+          this.entities,
+          { now },
+        );
         this.views.set(cluster.name, {
           revision: cluster.revision,
           entityVersion: this.entityVersion,
@@ -203,6 +193,7 @@ export class InferenceTracker {
           workloads: view.workloads,
           capacity: view.capacity,
           observed: view.observed,
+          serving: view.serving,
         });
         cluster.setDerivationProblems({ skipped: view.skipped });
       } catch (error) {
@@ -219,6 +210,7 @@ export class InferenceTracker {
             updatedAt: now.toISOString(),
           },
           observed: [],
+          serving: new Map(),
           // the last figures that worked, and whether they covered the whole cluster
           listed: false,
           ...previous,
@@ -228,7 +220,10 @@ export class InferenceTracker {
       }
       changed = true;
     }
-    if (changed) this.reindex();
+    if (changed) {
+      this.reindex();
+      this.listeners.forEach(listener => listener());
+    }
     this.recomputations += 1;
   }
 
@@ -236,7 +231,10 @@ export class InferenceTracker {
     const all: InferenceWorkload[] = [];
     const byEntity = new Map<string, InferenceWorkload[]>();
     const usage = new Map<string, number>();
+    const serving = new Map<string, WorkloadServing>();
     for (const cluster of this.clusters) {
+      const view = this.views.get(cluster.name);
+      for (const [id, context] of view?.serving ?? []) serving.set(id, context);
       for (const workload of this.views.get(cluster.name)?.workloads ?? []) {
         all.push(workload);
         if (workload.entityRef) {
@@ -253,30 +251,6 @@ export class InferenceTracker {
     this.all = all;
     this.byEntity = byEntity;
     this.usage = usage;
+    this.serving = serving;
   }
-}
-
-function snapshot(cluster: ClusterTracker): ClusterSnapshot {
-  const list = (id: string) => {
-    try {
-      return cluster.cache(id).list();
-    } catch {
-      return [];
-    }
-  };
-  return {
-    cluster: cluster.name,
-    pods: list('pods'),
-    events: list('events'),
-    nodes: list('nodes'),
-    deployments: list('deployments'),
-    statefulsets: list('statefulsets'),
-    replicasets: list('replicasets'),
-    horizontalpodautoscalers: list('horizontalpodautoscalers'),
-    scaledobjects: list('scaledobjects'),
-    inferenceservices: list('inferenceservices'),
-    leaderworkersets: list('leaderworkersets'),
-    nodepools: list('nodepools'),
-    resourcequotas: list('resourcequotas'),
-  };
 }

@@ -1,0 +1,36 @@
+import { ClusterObjects } from '../workloads/deriveWorkloads';
+import { ClusterTracker } from './ClusterTracker';
+
+type Json = Record<string, any>;
+
+/** Every cached object of one cluster, by tracked resource id. */
+export type ClusterSnapshot = ClusterObjects & {
+  nodepools: Json[];
+  [resourceId: string]: Json[] | string;
+};
+
+/** A copy of what one cluster's caches hold (a resource not tracked there reads as empty). */
+export function snapshotOf(cluster: ClusterTracker): ClusterSnapshot {
+  const list = (id: string) => {
+    try {
+      return cluster.cache(id).list();
+    } catch {
+      return [];
+    }
+  };
+  return {
+    cluster: cluster.name,
+    pods: list('pods'),
+    events: list('events'),
+    nodes: list('nodes'),
+    deployments: list('deployments'),
+    statefulsets: list('statefulsets'),
+    replicasets: list('replicasets'),
+    horizontalpodautoscalers: list('horizontalpodautoscalers'),
+    scaledobjects: list('scaledobjects'),
+    inferenceservices: list('inferenceservices'),
+    leaderworkersets: list('leaderworkersets'),
+    nodepools: list('nodepools'),
+    resourcequotas: list('resourcequotas'),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './workloadHealth';
+export * from './policyViolations';
+export * from './serviceToday';
+export * from './serviceHeadroom';
