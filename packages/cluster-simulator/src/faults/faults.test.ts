@@ -84,8 +84,16 @@ describe('fault injection', () => {
       downtimeMs: 300,
     });
     await expect(get()).rejects.toThrow();
-    await new Promise(r => setTimeout(r, 600));
-    const after = await (await get('/api/v1/namespaces')).json();
+    // back when it answers again (polled, not a fixed wait)
+    const deadline = Date.now() + 5_000;
+    let back: Response | undefined;
+    while (!back) {
+      back = await get('/api/v1/namespaces').catch(() => undefined);
+      if (!back && Date.now() > deadline)
+        throw new Error('still down after 5 s');
+      if (!back) await new Promise(r => setTimeout(r, 50));
+    }
+    const after = await back.json();
     expect(
       after.items.map((n: { metadata: { name: string } }) => n.metadata.name),
     ).toEqual(
