@@ -14,6 +14,8 @@ import { deriveCapacity } from './deriveCapacity';
 import {
   ClusterObjects,
   deriveWorkloads,
+  identify,
+  messageOf,
   WorkloadServing,
 } from './deriveWorkloads';
 import { EntityIndex } from './entityIndex';
@@ -43,22 +45,6 @@ export interface ClusterView {
 const RESERVATION_LABEL = 'inference-platform.io/reservation';
 
 const KIND_OF = new Map(TRACKED_RESOURCES.map(r => [r.id, r.kind]));
-
-function messageOf(error: unknown): string {
-  return error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : String(error);
-}
-
-function identify(kind: string, item: unknown, reason: string): SkippedObject {
-  const meta = (item as Json | null)?.metadata;
-  return {
-    kind,
-    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
-    name: typeof meta?.name === 'string' ? meta.name : '(unnamed)',
-    reason,
-  };
-}
 
 /**
  * Capacity from every object; when that throws, each object is tried alone, those that throw alone are left out and

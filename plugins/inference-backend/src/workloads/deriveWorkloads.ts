@@ -72,7 +72,11 @@ export interface DeriveWorkloadsOptions {
 }
 
 /** The kind, namespace and name of whatever a cache holds, for a report. */
-function identify(kind: string, item: unknown, reason: string): SkippedObject {
+export function identify(
+  kind: string,
+  item: unknown,
+  reason: string,
+): SkippedObject {
   const meta = (item as Json | null)?.metadata;
   return {
     kind,
@@ -82,7 +86,8 @@ function identify(kind: string, item: unknown, reason: string): SkippedObject {
   };
 }
 
-function messageOf(error: unknown): string {
+/** An error as one line of a report. */
+export function messageOf(error: unknown): string {
   return error instanceof Error
     ? `${error.name}: ${error.message}`
     : String(error);

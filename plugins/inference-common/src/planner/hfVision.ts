@@ -92,17 +92,19 @@ export function visionEncoderFromHfConfig(
     (vision.mlp_ratio && hiddenSize ? vision.mlp_ratio * hiddenSize : 0);
   const patch = vision.patch_size;
   if (!layers || !hiddenSize || !intermediateSize || !patch) return undefined;
-  const gatedMlp = /silu|swiglu/i.test(vision.hidden_act ?? '');
+  const tower = {
+    layers,
+    hiddenSize,
+    intermediateSize,
+    gatedMlp: /silu|swiglu/i.test(vision.hidden_act ?? ''),
+  };
   const merge = vision.spatial_merge_size;
   if (merge) {
     const patches = Math.floor(
       (vision.max_pixels ?? QWEN_VL_DEFAULT_MAX_PIXELS) / patch ** 2,
     );
     return {
-      layers,
-      hiddenSize,
-      intermediateSize,
-      gatedMlp,
+      ...tower,
       patchesPerItem: patches,
       tokensPerItem: Math.floor(patches / merge ** 2),
     };
@@ -112,12 +114,5 @@ export function visionEncoderFromHfConfig(
   const patches = vision.max_num_tiles
     ? vision.max_num_tiles * (perSide * perSide + 1)
     : perSide * perSide;
-  return {
-    layers,
-    hiddenSize,
-    intermediateSize,
-    gatedMlp,
-    patchesPerItem: patches,
-    tokensPerItem: patches,
-  };
+  return { ...tower, patchesPerItem: patches, tokensPerItem: patches };
 }
