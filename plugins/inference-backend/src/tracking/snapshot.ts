@@ -1,12 +1,12 @@
 import { ClusterObjects } from '../workloads/deriveWorkloads';
+import { CachedNodePool } from '../workloads/kubernetesObjects';
 import { ClusterTracker } from './ClusterTracker';
-
-type Json = Record<string, any>;
 
 /** Every cached object of one cluster, by tracked resource id. */
 export type ClusterSnapshot = ClusterObjects & {
-  nodepools: Json[];
-  [resourceId: string]: Json[] | string;
+  nodepools: CachedNodePool[];
+  /** Any other tracked resource: objects of a shape derivation does not read. */
+  [resourceId: string]: unknown[] | string;
 };
 
 /** A copy of what one cluster's caches hold (a resource not tracked there reads as empty). */

@@ -1,16 +1,23 @@
 import {
   ClusterCapacity,
   compareVersions,
+  ContainerLike,
   containerGpuRequest,
   GFD_LABELS,
   gpuTypeKey,
+  NodeLike,
   NodePoolCapacity,
   nodePoolGrowthRoom,
   parseCountQuantity,
   readNodeGpuInfo,
 } from '@inference-platform/plugin-inference-common';
-
-type Json = Record<string, any>;
+import {
+  CachedNode,
+  CachedNodePool,
+  CachedPod,
+  metadataOf,
+  Quantity,
+} from './kubernetesObjects';
 
 /** Node labels that name a node's pool, by provisioner. */
 const POOL_LABELS = [
@@ -20,8 +27,8 @@ const POOL_LABELS = [
   'kubernetes.azure.com/agentpool',
 ];
 
-function poolOf(node: Json): string {
-  const labels = node.metadata.labels ?? {};
+function poolOf(node: CachedNode): string {
+  const labels = metadataOf(node).labels ?? {};
   for (const label of POOL_LABELS) {
     if (labels[label]) return labels[label];
   }
@@ -30,11 +37,11 @@ function poolOf(node: Json): string {
 
 /** GPU types a node offers, by the extended resource that allocates them. */
 function nodeGpuResources(
-  node: Json,
+  node: CachedNode,
 ): Array<{ resource: string; gpuType: string; allocatable: number }> {
-  const product = node.metadata.labels?.[GFD_LABELS.product];
+  const product = metadataOf(node).labels?.[GFD_LABELS.product];
   if (!product) return [];
-  const allocatable: Record<string, string> = node.status?.allocatable ?? {};
+  const allocatable: Record<string, Quantity> = node.status?.allocatable ?? {};
   return Object.entries(allocatable)
     .filter(
       ([name]) =>
@@ -54,6 +61,13 @@ function nodeGpuResources(
     .filter(r => r.allocatable > 0);
 }
 
+/** The cached objects capacity is derived from. */
+export interface CapacityObjects {
+  nodes: CachedNode[];
+  pods: CachedPod[];
+  nodepools: CachedNodePool[];
+}
+
 /**
  * GPU capacity of one cluster per node pool and GPU type: allocatable, requested by running or pending-on-node pods,
  * free, and how much a Karpenter NodePool may still add under its `nvidia.com/gpu` limit. A pool without a GPU limit
@@ -61,16 +75,18 @@ function nodeGpuResources(
  */
 export function deriveCapacity(
   cluster: string,
-  objects: { nodes: Json[]; pods: Json[]; nodepools: Json[] },
+  objects: CapacityObjects,
   now: Date,
 ): ClusterCapacity {
-  const allocatedByNode = new Map<string, Map<string, number>>();
+  // keyed by whatever name the objects hold: capacity reads the cache without an identity check
+  const allocatedByNode = new Map<string | undefined, Map<string, number>>();
   for (const pod of objects.pods) {
     const nodeName = pod.spec?.nodeName;
     const phase = pod.status?.phase;
     if (!nodeName || phase === 'Succeeded' || phase === 'Failed') continue;
     for (const container of pod.spec?.containers ?? []) {
-      const request = containerGpuRequest(container);
+      // common reads either form of quantity
+      const request = containerGpuRequest(container as ContainerLike);
       if (!request) continue;
       const byResource =
         allocatedByNode.get(nodeName) ?? new Map<string, number>();
@@ -84,11 +100,12 @@ export function deriveCapacity(
 
   const lines = new Map<
     string,
-    NodePoolCapacity & { nodeNames: Set<string> }
+    NodePoolCapacity & { nodeNames: Set<string | undefined> }
   >();
   const poolGpus = new Map<string, number>();
   for (const node of objects.nodes) {
     const pool = poolOf(node);
+    const nodeName = metadataOf(node).name;
     for (const { resource, gpuType, allocatable } of nodeGpuResources(node)) {
       const key = `${pool}|${gpuType}`;
       const line = lines.get(key) ?? {
@@ -98,17 +115,18 @@ export function deriveCapacity(
         allocatable: 0,
         allocated: 0,
         free: 0,
-        nodeNames: new Set<string>(),
+        nodeNames: new Set<string | undefined>(),
       };
-      if (!line.nodeNames.has(node.metadata.name)) {
-        line.nodeNames.add(node.metadata.name);
+      if (!line.nodeNames.has(nodeName)) {
+        line.nodeNames.add(nodeName);
         line.nodes += 1;
       }
       const allocated = Math.min(
         allocatable,
-        allocatedByNode.get(node.metadata.name)?.get(resource) ?? 0,
+        allocatedByNode.get(nodeName)?.get(resource) ?? 0,
       );
-      const info = readNodeGpuInfo(node as any);
+      // common reads every field of the node defensively
+      const info = readNodeGpuInfo(node as NodeLike);
       if (
         info.driverVersion &&
         (!line.driverVersion ||
@@ -128,15 +146,20 @@ export function deriveCapacity(
   }
 
   for (const nodePool of objects.nodepools) {
-    const pool = nodePool.metadata.name;
+    const pool = metadataOf(nodePool).name;
+    // a pool line needs a name: a NodePool without one is left out (and reported) by isolatedCapacity
+    if (typeof pool !== 'string')
+      throw new TypeError('it has no metadata.name');
     const held = Number(
       nodePool.status?.resources?.['nvidia.com/gpu'] ?? poolGpus.get(pool) ?? 0,
     );
-    const room = nodePoolGrowthRoom(nodePool.spec?.limits, held);
+    // common reads either form of quantity (Number, parseCountQuantity)
+    const limits = nodePool.spec?.limits as Record<string, string> | undefined;
+    const room = nodePoolGrowthRoom(limits, held);
     const limit =
       room === undefined
         ? undefined
-        : parseCountQuantity(nodePool.spec.limits['nvidia.com/gpu']);
+        : parseCountQuantity(limits?.['nvidia.com/gpu']);
     const poolLines = [...lines.values()].filter(
       l => l.pool === pool && !l.gpuType.includes('-MIG-'),
     );

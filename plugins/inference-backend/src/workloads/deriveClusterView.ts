@@ -10,7 +10,7 @@ import {
 } from '@inference-platform/plugin-inference-common';
 import { TRACKED_RESOURCES } from '../tracking/resources';
 import { ClusterSnapshot } from '../tracking/snapshot';
-import { deriveCapacity } from './deriveCapacity';
+import { CapacityObjects, deriveCapacity } from './deriveCapacity';
 import {
   ClusterObjects,
   deriveWorkloads,
@@ -19,8 +19,7 @@ import {
   WorkloadServing,
 } from './deriveWorkloads';
 import { EntityIndex } from './entityIndex';
-
-type Json = Record<string, any>;
+import { metadataOf, ObjectMeta } from './kubernetesObjects';
 
 /** A workload carrying a reservation label, or matching a reservation's target, seen in a cluster. */
 export interface ObservedWorkload {
@@ -59,18 +58,19 @@ function isolatedCapacity(
     return deriveCapacity(snapshot.cluster, snapshot, now);
   } catch {
     const lists = Object.entries(snapshot).filter(
-      (entry): entry is [string, Json[]] => Array.isArray(entry[1]),
+      (entry): entry is [string, unknown[]] => Array.isArray(entry[1]),
     );
     const empty = Object.fromEntries(lists.map(([id]) => [id, []]));
-    const rest: Record<string, Json[]> = {};
+    const rest: Record<string, unknown[]> = {};
     for (const [id, items] of lists) {
       rest[id] = items.filter(item => {
         try {
-          deriveCapacity(
-            snapshot.cluster,
-            { ...(empty as any), [id]: [item] },
-            now,
-          );
+          // one object of the list, as untrusted as the whole list was
+          const alone = {
+            ...empty,
+            [id]: [item],
+          } as unknown as CapacityObjects;
+          deriveCapacity(snapshot.cluster, alone, now);
           return true;
         } catch (error) {
           onSkip(
@@ -97,7 +97,7 @@ function observeReservations(
   onSkip: (skipped: SkippedObject) => void,
 ): ObservedWorkload[] {
   const observed: ObservedWorkload[] = [];
-  const roots: Array<[string, Json[]]> = [
+  const roots: Array<[string, ReadonlyArray<{ metadata?: ObjectMeta }>]> = [
     ['Deployment', objects.deployments],
     ['StatefulSet', objects.statefulsets],
     ['LeaderWorkerSet', objects.leaderworkersets],
@@ -106,13 +106,19 @@ function observeReservations(
   for (const [kind, items] of roots) {
     for (const item of items) {
       try {
-        const reservationId = item.metadata.labels?.[RESERVATION_LABEL];
+        const metadata = metadataOf(item);
+        const reservationId = metadata.labels?.[RESERVATION_LABEL];
         if (typeof reservationId !== 'string' || !reservationId) continue;
+        const { namespace, name } = metadata;
+        // a workload is named by namespace and name: without them it cannot be matched to its reservation
+        if (typeof namespace !== 'string' || typeof name !== 'string') {
+          throw new TypeError('it has no metadata.namespace or metadata.name');
+        }
         observed.push({
           cluster: objects.cluster,
-          namespace: item.metadata.namespace,
+          namespace,
           kind,
-          name: item.metadata.name,
+          name,
           reservationId,
         });
       } catch (error) {

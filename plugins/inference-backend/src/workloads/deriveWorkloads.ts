@@ -1,5 +1,6 @@
 import {
   architectureFromAnnotation,
+  ContainerLike,
   containerGpuRequest,
   diagnoseWorkload,
   mergeServingContext,
@@ -17,10 +18,26 @@ import {
   workloadCharge,
   WorkloadPod,
 } from '@inference-platform/plugin-inference-common';
+import type { IContainer, IContainerStatus } from 'kubernetes-models/v1';
 import { EntityIndex } from './entityIndex';
+import {
+  CachedDeployment,
+  CachedEvent,
+  CachedHorizontalPodAutoscaler,
+  CachedInferenceService,
+  CachedLeaderWorkerSet,
+  CachedNode,
+  CachedPod,
+  CachedReplicaSet,
+  CachedResourceQuota,
+  CachedScaledObject,
+  CachedStatefulSet,
+  Identified,
+  namespaceOf,
+  PodTemplate,
+  TrimmedPodSpec,
+} from './kubernetesObjects';
 import { namespaceGpuQuotas } from './namespaceQuotas';
-
-type Json = Record<string, any>;
 
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const OWNER_LABEL = 'inference-platform.io/owner';
@@ -30,34 +47,52 @@ const ARCHITECTURE_ANNOTATION = INFERENCE_ANNOTATIONS.modelArchitecture;
 /** The cached objects of one cluster that workloads are derived from. */
 export interface ClusterObjects {
   cluster: string;
-  pods: Json[];
-  events: Json[];
-  nodes: Json[];
-  deployments: Json[];
-  statefulsets: Json[];
-  replicasets: Json[];
-  horizontalpodautoscalers: Json[];
-  scaledobjects: Json[];
-  inferenceservices: Json[];
-  leaderworkersets: Json[];
+  pods: CachedPod[];
+  events: CachedEvent[];
+  nodes: CachedNode[];
+  deployments: CachedDeployment[];
+  statefulsets: CachedStatefulSet[];
+  replicasets: CachedReplicaSet[];
+  horizontalpodautoscalers: CachedHorizontalPodAutoscaler[];
+  scaledobjects: CachedScaledObject[];
+  inferenceservices: CachedInferenceService[];
+  leaderworkersets: CachedLeaderWorkerSet[];
   /** Namespaces' ResourceQuotas, for the GPU quota a workload runs under (absent: not tracked). */
-  resourcequotas?: Json[];
+  resourcequotas?: CachedResourceQuota[];
 }
+
+type ObjectLists = Omit<ClusterObjects, 'cluster'>;
+
+/** The cluster's objects that have an identity (see {@link withReadableIdentity}). */
+type ReadableObjects = { cluster: string } & {
+  [List in keyof ObjectLists]: Array<
+    Identified<NonNullable<ObjectLists[List]>[number]>
+  >;
+};
+
+type Pod = Identified<CachedPod>;
+type Node = Identified<CachedNode>;
+type Event = Identified<CachedEvent>;
 
 /** What a workload's pods serve (model, GPU, vLLM flags and release), read from its objects. */
 export type WorkloadServing = ServingContext;
 
-interface Root {
-  kind: string;
-  object: Json;
-  template?: Json;
+/** A workload's root object, by kind (a Deployment a KServe InferenceService owns is shown as that service). */
+type RootObject =
+  | { kind: 'Deployment'; object: Identified<CachedDeployment> }
+  | { kind: 'InferenceService'; object: Identified<CachedInferenceService> }
+  | { kind: 'StatefulSet'; object: Identified<CachedStatefulSet> }
+  | { kind: 'LeaderWorkerSet'; object: Identified<CachedLeaderWorkerSet> };
+
+type Root = RootObject & {
+  template?: PodTemplate;
   desired: number;
   ready: number;
   available?: number;
-  pods: Json[];
+  pods: Pod[];
   /** Objects that create the pods for the root (its active ReplicaSets), whose events explain missing pods. */
   controllers?: string[];
-}
+};
 
 /** How a derivation reports an object it had to leave out. */
 export type SkipReporter = (skipped: SkippedObject) => void;
@@ -77,7 +112,10 @@ export function identify(
   item: unknown,
   reason: string,
 ): SkippedObject {
-  const meta = (item as Json | null)?.metadata;
+  // any value at all: each field is used only when it is a string
+  const meta = (
+    item as { metadata?: { namespace?: unknown; name?: unknown } } | null
+  )?.metadata;
   return {
     kind,
     namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
@@ -125,19 +163,19 @@ export function deriveWorkloads(
 ): InferenceWorkload[] {
   const onSkip: SkipReporter = options.onSkip ?? (() => {});
   const objects = withReadableIdentity(cached, onSkip);
-  const nodes = new Map<string, Json>();
+  const nodes = new Map<string, Node>();
   eachIsolated(objects.nodes, 'Node', onSkip, n => {
     nodes.set(n.metadata.name, n);
   });
   // a pod that cannot be shown is left out of its workload, not the workload itself
-  const podViews = new Map<Json, WorkloadPod>();
+  const podViews = new Map<Pod, WorkloadPod>();
   eachIsolated(objects.pods, 'Pod', onSkip, p => {
     podViews.set(p, toWorkloadPod(p, nodes));
   });
   const pods = objects.pods.filter(p => podViews.has(p));
   const podsByOwner = groupBy(pods, 'Pod', onSkip, p =>
     (p.metadata.ownerReferences ?? []).map(
-      (o: Json) => `${p.metadata.namespace}/${o.kind}/${o.name}`,
+      o => `${p.metadata.namespace}/${o.kind}/${o.name}`,
     ),
   );
   const eventsByObject = groupBy(objects.events, 'Event', onSkip, e =>
@@ -155,8 +193,8 @@ export function deriveWorkloads(
     onSkip,
     rs =>
       (rs.metadata.ownerReferences ?? [])
-        .filter((o: Json) => o.kind === 'Deployment')
-        .map((o: Json) => `${rs.metadata.namespace}/${o.name}`),
+        .filter(o => o.kind === 'Deployment')
+        .map(o => `${rs.metadata.namespace}/${o.name}`),
   );
   const isvcByName = groupBy(
     objects.inferenceservices,
@@ -166,7 +204,7 @@ export function deriveWorkloads(
   );
 
   // every workload looks through every autoscaler: one that cannot be read is left out, not the workloads
-  const usable: ClusterObjects = {
+  const usable: ReadableObjects = {
     ...objects,
     scaledobjects: readableAutoscalers(
       objects.scaledobjects,
@@ -184,7 +222,7 @@ export function deriveWorkloads(
   eachIsolated(objects.deployments, 'Deployment', onSkip, deployment => {
     const ns = deployment.metadata.namespace;
     const owner = deployment.metadata.ownerReferences?.find(
-      (o: Json) => o.kind === 'InferenceService',
+      o => o.kind === 'InferenceService',
     );
     const replicaSets =
       replicaSetsByDeployment.get(`${ns}/${deployment.metadata.name}`) ?? [];
@@ -192,9 +230,11 @@ export function deriveWorkloads(
       rs => podsByOwner.get(`${ns}/ReplicaSet/${rs.metadata.name}`) ?? [],
     );
     const isvc = owner && isvcByName.get(`${ns}/${owner.name}`)?.[0];
+    const root: RootObject = isvc
+      ? { kind: 'InferenceService', object: mergeLabels(isvc, deployment) }
+      : { kind: 'Deployment', object: deployment };
     roots.push({
-      kind: isvc ? 'InferenceService' : 'Deployment',
-      object: isvc ? mergeLabels(isvc, deployment) : deployment,
+      ...root,
       template: deployment.spec?.template,
       desired: deployment.spec?.replicas ?? 1,
       ready: deployment.status?.readyReplicas ?? 0,
@@ -264,57 +304,54 @@ export function deriveWorkloads(
 
 function toWorkload(
   root: Root,
-  objects: ClusterObjects,
+  objects: ReadableObjects,
   context: {
-    nodes: Map<string, Json>;
-    podViews: Map<Json, WorkloadPod>;
-    eventsByObject: Map<string, Json[]>;
+    nodes: Map<string, Node>;
+    podViews: Map<Pod, WorkloadPod>;
+    eventsByObject: Map<string, Event[]>;
     entities: EntityIndex;
     now: Date;
     onServing?: (workloadId: string, serving: WorkloadServing) => void;
   },
 ): InferenceWorkload | undefined {
   const { metadata } = root.object;
-  const templateSpec = root.template?.spec ?? {};
-  const containers: Json[] = templateSpec.containers ?? [];
-  const gpuContainers = containers
-    .map(c => containerGpuRequest(c as any))
-    .filter(Boolean);
+  const templateSpec: Partial<TrimmedPodSpec> = root.template?.spec ?? {};
+  const containers = templateSpec.containers ?? [];
+  const gpuContainers = containers.map(gpuRequestOf).filter(Boolean);
   let gpusPerReplica = gpuContainers.reduce((sum, r) => sum + r!.count, 0);
   if (root.kind === 'LeaderWorkerSet') {
     gpusPerReplica *= root.object.spec?.leaderWorkerTemplate?.size ?? 1;
   }
-  const labels: Record<string, string> = {
+  const labels: Partial<Record<string, string>> = {
     ...(root.template?.metadata?.labels ?? {}),
     ...(metadata.labels ?? {}),
   };
   const kubernetesId = labels[KUBERNETES_ID_LABEL];
   const runtime = detectRuntime(containers);
   if (gpusPerReplica === 0 && !kubernetesId && !runtime) return undefined;
+  const namespace = namespaceOf(root.object);
 
   const ownerLabel = labels[OWNER_LABEL];
   const entity = kubernetesId
     ? context.entities.match(
         kubernetesId,
         objects.cluster,
-        metadata.namespace,
+        namespace,
         ownerLabel,
       )
     : undefined;
   // the template that created the workload says whose it is; a catalog entity cannot make another team pay for it
   const owner = ownerLabel ? toGroupRef(ownerLabel) : entity?.ownerRef;
-  const id = `${objects.cluster}/${metadata.namespace}/${root.kind}/${metadata.name}`;
+  const id = `${objects.cluster}/${namespace}/${root.kind}/${metadata.name}`;
   const autoscaler = findAutoscaler(root, objects);
-  const mainContainer =
-    containers.find(c => containerGpuRequest(c as any)) ?? containers[0];
+  const mainContainer = containers.find(c => gpuRequestOf(c)) ?? containers[0];
   const image: string | undefined = mainContainer?.image;
   const gpuType = detectGpuType(root, templateSpec, context.nodes);
 
   const events = [
-    ...(context.eventsByObject.get(`${metadata.namespace}/${metadata.name}`) ??
-      []),
+    ...(context.eventsByObject.get(`${namespace}/${metadata.name}`) ?? []),
     ...(root.controllers ?? []).flatMap(
-      name => context.eventsByObject.get(`${metadata.namespace}/${name}`) ?? [],
+      name => context.eventsByObject.get(`${namespace}/${name}`) ?? [],
     ),
     ...root.pods.flatMap(
       p =>
@@ -324,8 +361,8 @@ function toWorkload(
     ),
   ];
   const driverVersion = root.pods
-    .map(p => context.nodes.get(p.spec?.nodeName)?.metadata.labels)
-    .filter(Boolean)
+    .map(p => nodeOf(context.nodes, p)?.metadata.labels)
+    .filter(isDefined)
     .map(l => driverOf(l))
     .find(Boolean);
 
@@ -343,18 +380,18 @@ function toWorkload(
   };
   // the cluster's objects only: metric findings are the views' (they hold the metrics)
   const findings = diagnoseWorkload({
-    pods: root.pods as PodLike[],
+    pods: asPodLikes(root.pods),
     events: events as EventLike[],
     desiredReplicas: root.desired,
     serving,
     now: context.now.toISOString(),
   });
-  context.onServing?.(id, mergeServingContext(root.pods as PodLike[], serving));
+  context.onServing?.(id, mergeServingContext(asPodLikes(root.pods), serving));
 
   return {
     id,
     cluster: objects.cluster,
-    namespace: metadata.namespace,
+    namespace,
     kind: root.kind,
     name: metadata.name,
     entityRef: entity?.entityRef,
@@ -382,7 +419,7 @@ function toWorkload(
       ? namespaceGpuQuotas(
           objects.resourcequotas ?? [],
           objects.cluster,
-          metadata.namespace,
+          namespace,
           gpuContainers[0].resourceName,
         )
       : undefined,
@@ -393,7 +430,7 @@ function toWorkload(
 
 function findAutoscaler(
   root: Root,
-  objects: ClusterObjects,
+  objects: ReadableObjects,
 ): InferenceWorkload['autoscaler'] {
   const { name, namespace } = root.object.metadata;
   const targetKind =
@@ -408,18 +445,18 @@ function findAutoscaler(
     return {
       kind: 'ScaledObject',
       name: scaledObject.metadata.name,
-      minReplicas: scaledObject.spec.minReplicaCount ?? 0,
+      minReplicas: scaledObject.spec?.minReplicaCount ?? 0,
       // KEDA's default ceiling is 100 replicas
-      maxReplicas: scaledObject.spec.maxReplicaCount ?? 100,
+      maxReplicas: scaledObject.spec?.maxReplicaCount ?? 100,
     };
   }
   const hpa = objects.horizontalpodautoscalers.find(
-    h =>
+    (h): h is typeof h & { spec: NonNullable<typeof h.spec> } =>
       h.metadata.namespace === namespace &&
       h.spec?.scaleTargetRef?.name === name &&
       h.spec?.scaleTargetRef?.kind === targetKind &&
       // KEDA's own HPA is represented by its ScaledObject
-      !h.metadata.ownerReferences?.some((o: Json) => o.kind === 'ScaledObject'),
+      !h.metadata.ownerReferences?.some(o => o.kind === 'ScaledObject'),
   );
   if (hpa) {
     return {
@@ -446,13 +483,13 @@ function findAutoscaler(
 /** GPU type from the running pods' nodes, else the template's node selector or single-product affinity. */
 function detectGpuType(
   root: Root,
-  templateSpec: Json,
-  nodes: Map<string, Json>,
+  templateSpec: Partial<TrimmedPodSpec>,
+  nodes: Map<string, Node>,
 ): string | undefined {
   for (const pod of root.pods) {
-    const node = nodes.get(pod.spec?.nodeName);
+    const node = nodeOf(nodes, pod);
     if (node) {
-      const key = podGpuTypeKey(pod as PodLike, node as NodeLike);
+      const key = podGpuTypeKey(asPodLike(pod), asNodeLike(node));
       if (key) return key;
     }
   }
@@ -465,15 +502,15 @@ function detectGpuType(
   return podGpuTypeKey({
     metadata: { name: 'template' },
     spec: {
-      containers: templateSpec.containers ?? [],
+      containers: (templateSpec.containers ?? []) as ContainerLike[],
       nodeSelector: { [GFD_LABELS.product]: selector },
     },
   });
 }
 
-function detectRuntime(containers: Json[]): ServingRuntime | undefined {
+function detectRuntime(containers: IContainer[]): ServingRuntime | undefined {
   for (const container of containers) {
-    const image: string = container.image ?? '';
+    const image = container.image ?? '';
     if (/vllm/i.test(image)) return 'vllm';
     if (/tritonserver/i.test(image)) return 'triton';
     if (/text-embeddings-inference/i.test(image)) return 'tei';
@@ -482,7 +519,7 @@ function detectRuntime(containers: Json[]): ServingRuntime | undefined {
   return undefined;
 }
 
-function modelFromArgs(container: Json | undefined): string | undefined {
+function modelFromArgs(container: IContainer | undefined): string | undefined {
   const argv: string[] = [
     ...(container?.command ?? []),
     ...(container?.args ?? []),
@@ -496,29 +533,29 @@ function modelFromArgs(container: Json | undefined): string | undefined {
   return undefined;
 }
 
-function toWorkloadPod(pod: Json, nodes: Map<string, Json>): WorkloadPod {
-  const statuses: Json[] = pod.status?.containerStatuses ?? [];
+function toWorkloadPod(pod: Pod, nodes: Map<string, Node>): WorkloadPod {
+  const statuses = pod.status?.containerStatuses ?? [];
   const gpus = (pod.spec?.containers ?? []).reduce(
-    (sum: number, c: Json) => sum + (containerGpuRequest(c as any)?.count ?? 0),
+    (sum, c) => sum + (gpuRequestOf(c)?.count ?? 0),
     0,
   );
-  const node = nodes.get(pod.spec?.nodeName);
+  const node = nodeOf(nodes, pod);
   return {
     name: pod.metadata.name,
-    namespace: pod.metadata.namespace,
-    phase: pod.status?.phase ?? 'Unknown',
+    namespace: namespaceOf(pod),
+    phase: asPodLike(pod).status?.phase ?? 'Unknown',
     ready:
       pod.status?.conditions?.some(
-        (c: Json) => c.type === 'Ready' && c.status === 'True',
+        c => c.type === 'Ready' && c.status === 'True',
       ) ?? false,
     restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
     nodeName: pod.spec?.nodeName,
     schedulingMessage: pod.spec?.nodeName
       ? undefined
       : pod.status?.conditions?.find(
-          (c: Json) => c.type === 'PodScheduled' && c.status === 'False',
+          c => c.type === 'PodScheduled' && c.status === 'False',
         )?.message,
-    gpuType: node ? podGpuTypeKey(pod as PodLike, node as NodeLike) : undefined,
+    gpuType: node ? podGpuTypeKey(asPodLike(pod), asNodeLike(node)) : undefined,
     gpus,
     startedAt: pod.status?.startTime,
     containers: statuses.map(s => ({
@@ -532,7 +569,7 @@ function toWorkloadPod(pod: Json, nodes: Map<string, Json>): WorkloadPod {
   };
 }
 
-function driverOf(labels: Record<string, string>): string | undefined {
+function driverOf(labels: Partial<Record<string, string>>): string | undefined {
   const major = labels[GFD_LABELS.driverMajor];
   if (!major) return undefined;
   return [major, labels[GFD_LABELS.driverMinor], labels[GFD_LABELS.driverRev]]
@@ -544,7 +581,10 @@ function toGroupRef(value: string): string {
   return value.includes(':') ? value : `group:default/${value}`;
 }
 
-function mergeLabels(primary: Json, secondary: Json): Json {
+function mergeLabels(
+  primary: Identified<CachedInferenceService>,
+  secondary: Identified<CachedDeployment>,
+): Identified<CachedInferenceService> {
   return {
     ...primary,
     metadata: {
@@ -579,17 +619,12 @@ const KIND_OF_LIST: Record<string, string> = {
 function withReadableIdentity(
   objects: ClusterObjects,
   onSkip: SkipReporter,
-): ClusterObjects {
+): ReadableObjects {
   const readable: Record<string, unknown> = { ...objects };
   for (const [list, items] of Object.entries(objects)) {
     if (!Array.isArray(items)) continue;
-    readable[list] = items.filter(item => {
-      const meta = item?.metadata;
-      const named =
-        typeof meta === 'object' &&
-        meta !== null &&
-        typeof meta.name === 'string' &&
-        (meta.namespace === undefined || typeof meta.namespace === 'string');
+    readable[list] = items.filter((item: unknown) => {
+      const named = hasIdentity(item);
       if (!named) {
         onSkip(
           identify(
@@ -602,31 +637,41 @@ function withReadableIdentity(
       return named;
     });
   }
-  return readable as unknown as ClusterObjects;
+  // every list now holds only objects that passed hasIdentity
+  return readable as unknown as ReadableObjects;
+}
+
+/** Whether an object has metadata with a string name and, if any, a string namespace. */
+function hasIdentity(item: unknown): item is Identified<{}> {
+  const meta: unknown = (item as { metadata?: unknown } | null)?.metadata;
+  if (typeof meta !== 'object' || meta === null) return false;
+  const { name, namespace } = meta as { name?: unknown; namespace?: unknown };
+  return (
+    typeof name === 'string' &&
+    (namespace === undefined || typeof namespace === 'string')
+  );
 }
 
 /** The autoscalers whose target and owners can be read (what findAutoscaler reads of each one). */
-function readableAutoscalers(
-  items: Json[],
-  kind: string,
-  onSkip: SkipReporter,
-): Json[] {
-  const readable: Json[] = [];
+function readableAutoscalers<
+  T extends { metadata: { ownerReferences?: Array<{ kind: string }> } },
+>(items: T[], kind: string, onSkip: SkipReporter): T[] {
+  const readable: T[] = [];
   eachIsolated(items, kind, onSkip, a => {
-    a.metadata.ownerReferences?.some((o: Json) => o.kind);
+    a.metadata.ownerReferences?.some(o => o.kind);
     readable.push(a);
   });
   return readable;
 }
 
 /** Items by each of their keys; an item whose keys cannot be read is reported and left out. */
-function groupBy(
-  items: Json[],
+function groupBy<T>(
+  items: T[],
   kind: string,
   onSkip: SkipReporter,
-  keys: (item: Json) => string[],
-): Map<string, Json[]> {
-  const map = new Map<string, Json[]>();
+  keys: (item: T) => string[],
+): Map<string, T[]> {
+  const map = new Map<string, T[]>();
   eachIsolated(items, kind, onSkip, item => {
     for (const key of keys(item)) {
       const list = map.get(key);
@@ -638,10 +683,38 @@ function groupBy(
 }
 
 function containerState(
-  status: Json,
+  status: IContainerStatus,
 ): 'running' | 'waiting' | 'terminated' | 'unknown' {
   if (status.state?.running) return 'running';
   if (status.state?.waiting) return 'waiting';
   if (status.state?.terminated) return 'terminated';
   return 'unknown';
+}
+
+/** The node a pod runs on, when its nodeName is a node's name. */
+function nodeOf(nodes: Map<string, Node>, pod: Pod): Node | undefined {
+  const nodeName: unknown = pod.spec?.nodeName;
+  return typeof nodeName === 'string' ? nodes.get(nodeName) : undefined;
+}
+
+/** A container's GPU request; common reads quantities of either form (string or number). */
+function gpuRequestOf(container: IContainer) {
+  return containerGpuRequest(container as ContainerLike);
+}
+
+// common's rules read these shapes defensively: a cached object is handed to them as it is
+function asPodLike(pod: Pod): PodLike {
+  return pod as PodLike;
+}
+
+function asPodLikes(pods: Pod[]): PodLike[] {
+  return pods as PodLike[];
+}
+
+function asNodeLike(node: Node): NodeLike {
+  return node as NodeLike;
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
 }

@@ -2,15 +2,14 @@ import {
   NamespaceGpuQuota,
   parseCountQuantity,
 } from '@inference-platform/plugin-inference-common';
-
-type Json = Record<string, any>;
+import { CachedResourceQuota } from './kubernetesObjects';
 
 /**
  * The ResourceQuotas of a namespace that limit a GPU resource (`requests.<resource>`, e.g. `requests.nvidia.com/gpu`),
  * with their hard limit and what the namespace's pods use (the quota controller's `status.used`).
  */
 export function namespaceGpuQuotas(
-  quotas: readonly Json[],
+  quotas: readonly CachedResourceQuota[],
   cluster: string,
   namespace: string,
   gpuResource: string,
