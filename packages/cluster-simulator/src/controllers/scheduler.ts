@@ -462,7 +462,6 @@ export class Scheduler extends Controller {
     volumes?: PodVolumes & { bindError?: string },
   ): void {
     const message = this.failureMessage(pod.spec ?? {}, requests, volumes);
-    const firstTime = !this.unschedulable.has(key);
     this.unschedulable.add(key);
     const now = this.ctx.clock.nowIso();
     this.ctx.api.mutate(
@@ -494,8 +493,12 @@ export class Scheduler extends Controller {
       message,
       { component: 'default-scheduler' },
     );
-    // a node more cannot help a pod whose volumes block it everywhere
-    if (firstTime && !volumes?.preFilter) this.onUnschedulable?.(key);
+    // Karpenter's pod controller triggers a provisioning batch on every update of a provisionable pod (PodScheduled
+    // False, reason Unschedulable), not only the first: kubernetes-sigs/karpenter
+    // pkg/controllers/provisioning/controller.go with pkg/utils/pod IsProvisionable. A pod first held by an unbound
+    // claim and then by a full node must still bring a node. A node more cannot help a pod whose volumes block it
+    // everywhere, so that failure does not trigger one.
+    if (!volumes?.preFilter) this.onUnschedulable?.(key);
     // kube-scheduler flushes unschedulable pods back to the active queue periodically
     this.ctx.clock.clearTimer(this.retryTimers.get(key));
     this.retryTimers.set(

@@ -51,23 +51,33 @@ export async function runTemplateTask(
     );
   }
   const id = created.body.id;
-  const status = await eventually(
-    'the task to finish',
-    async () => {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${id}`)
-        .set('Authorization', auth);
-      return ['completed', 'failed', 'cancelled'].includes(task.body.status)
-        ? (task.body.status as string)
-        : undefined;
-    },
-    180_000,
-  );
-  const events = await request(server)
-    .get(`/api/scaffolder/v2/tasks/${id}/events`)
-    .set('Authorization', auth);
-  const log: string = events.body
-    .map((e: any) => e.body?.message ?? '')
-    .join('\n');
-  return { status, log };
+  const logSoFar = async () => {
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${id}/events`)
+      .set('Authorization', auth);
+    return (events.body as any[])
+      .map((e: any) => e.body?.message ?? '')
+      .join('\n');
+  };
+  let status: string;
+  try {
+    status = await eventually(
+      'the task to finish',
+      async () => {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${id}`)
+          .set('Authorization', auth);
+        return ['completed', 'failed', 'cancelled'].includes(task.body.status)
+          ? (task.body.status as string)
+          : undefined;
+      },
+      180_000,
+    );
+  } catch (error) {
+    // a task that never ends says where it stopped
+    throw new Error(
+      `${(error as Error).message}; its log so far:\n${await logSoFar()}`,
+    );
+  }
+  return { status, log: await logSoFar() };
 }
