@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { SimulatorHandle } from '@inference-platform/cluster-simulator';
+import {
+  SimulatorHandle,
+  SimulatorOptions,
+  startSimulator,
+} from '@inference-platform/cluster-simulator';
 import { KubeConfig } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +47,27 @@ export function exampleEntities(): Entity[] {
       ...e,
       metadata: { namespace: 'default', ...e.metadata },
     }));
+}
+
+/** 14:00 UTC on a fixed day: near the demo scenario's diurnal peaks, the same in every run. */
+export const DEMO_PEAK = Date.UTC(2026, 10, 26, 14, 0, 0);
+
+/**
+ * The demo scenario on a manual clock from DEMO_PEAK, advanced `warmUpMs` of simulated time (by default three
+ * minutes: every model has loaded or failed).
+ */
+export async function startDemoFleet(
+  options: Omit<SimulatorOptions, 'scenario' | 'clock'> = {},
+  warmUpMs = 180_000,
+): Promise<SimulatorHandle> {
+  const sim = await startSimulator({
+    scenario: 'demo',
+    clock: { mode: 'manual', startTime: DEMO_PEAK },
+    controlPort: false,
+    ...options,
+  });
+  await sim.advance(warmUpMs);
+  return sim;
 }
 
 /** Polls until `check` passes or the timeout is over (then throws the last failure). */

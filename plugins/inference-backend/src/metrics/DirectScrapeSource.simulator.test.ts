@@ -1,10 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import { KubeConfig } from '@kubernetes/client-node';
-import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
+import {
+  connectionsOf,
+  trackFleet,
+  startDemoFleet,
+} from '../__testUtils__/simulatedFleet';
 import { WorkloadModel } from '../workloads/WorkloadModel';
 import { DirectScrapeSource } from './DirectScrapeSource';
 
@@ -17,12 +18,7 @@ describe('DirectScrapeSource against the simulator', () => {
   let now = Date.UTC(2026, 10, 26, 14, 3, 0);
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     tracker = await trackFleet(sim);
     source = new DirectScrapeSource({
       clusters: connectionsOf(sim),

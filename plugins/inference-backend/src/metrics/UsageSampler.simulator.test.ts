@@ -1,10 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import Knex from 'knex';
-import { connectionsOf, trackFleet } from '../__testUtils__/simulatedFleet';
+import {
+  connectionsOf,
+  trackFleet,
+  startDemoFleet,
+} from '../__testUtils__/simulatedFleet';
 import { DatabaseInferenceStore } from '../database/DatabaseInferenceStore';
 import { WorkloadModel } from '../workloads/WorkloadModel';
 import { DirectScrapeSource } from './DirectScrapeSource';
@@ -17,12 +18,7 @@ describe('UsageSampler on the simulator', () => {
   let tracker: WorkloadModel;
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     tracker = await trackFleet(sim);
   });
 

@@ -5,16 +5,17 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import { EntityInferenceSummary } from '@inference-platform/plugin-inference-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
-import { eventually, exampleEntities } from '../__testUtils__/simulatedFleet';
+import {
+  eventually,
+  exampleEntities,
+  startDemoFleet,
+} from '../__testUtils__/simulatedFleet';
 import { inferencePlugin } from '../plugin';
 
 jest.setTimeout(90_000);
@@ -49,13 +50,8 @@ describe('entity summaries of the demo', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
     // three minutes in, every model has loaded or failed; then simulated time follows wall time
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     ticker = setInterval(() => void sim.advance(1000), 1000);
     const backend = await startTestBackend({
       features: [

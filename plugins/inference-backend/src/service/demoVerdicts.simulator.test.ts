@@ -6,10 +6,7 @@ import {
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import {
   EntityInferenceSummary,
   InferenceWorkload,
@@ -19,7 +16,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
-import { eventually, exampleEntities } from '../__testUtils__/simulatedFleet';
+import {
+  eventually,
+  exampleEntities,
+  startDemoFleet,
+} from '../__testUtils__/simulatedFleet';
 import { inferencePlugin } from '../plugin';
 
 jest.setTimeout(120_000);
@@ -77,12 +78,7 @@ describe('verdicts of the demo account for today', () => {
     get(`/entities/${kind}/default/${name}/summary`);
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     ticker = setInterval(() => void sim.advance(1000), 1000);
     const backend = await startTestBackend({
       features: [

@@ -4,10 +4,7 @@
  * missing one verb the cluster is reported as refused, naming what was refused, instead of "synced".
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import { ClusterConnection } from '@inference-platform/plugin-inference-node';
 import {
   KubeConfig,
@@ -23,6 +20,7 @@ import {
   eventually,
   exampleEntities,
   trackFleet,
+  startDemoFleet,
 } from '../__testUtils__/simulatedFleet';
 import { DirectScrapeSource } from '../metrics/DirectScrapeSource';
 import { publicClusterError } from '../service/clusterErrors';
@@ -108,12 +106,7 @@ describe('the inference backend with the least-privilege reader role', () => {
     }));
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     // the reader's files as they are in the repository, on every cluster
     for (const c of sim.clusters) {
       for (const file of ['service-accounts.yaml', 'reader.yaml']) {

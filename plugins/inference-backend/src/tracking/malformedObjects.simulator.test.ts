@@ -1,13 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import {
   connectionsOf,
   eventually,
   exampleEntities,
+  startDemoFleet,
 } from '../__testUtils__/simulatedFleet';
 import { EntityIndex } from '../workloads/entityIndex';
 import { createWorkloadModel } from '../workloads/createWorkloadModel';
@@ -96,12 +94,7 @@ describe('a malformed object in one cluster', () => {
     tracker.clusterStatuses().find(c => c.name === cluster)!;
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(60_000);
+    sim = await startDemoFleet({}, 60_000);
     for (const cluster of ['gpu-us-east', 'gpu-eu-west']) {
       await apply(cluster, {
         apiVersion: 'v1',

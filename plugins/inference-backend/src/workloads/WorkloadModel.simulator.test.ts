@@ -1,9 +1,6 @@
-import {
-  SimulatorHandle,
-  startSimulator,
-} from '@inference-platform/cluster-simulator';
+import { SimulatorHandle } from '@inference-platform/cluster-simulator';
 import { InferenceWorkload } from '@inference-platform/plugin-inference-common';
-import { trackFleet } from '../__testUtils__/simulatedFleet';
+import { trackFleet, startDemoFleet } from '../__testUtils__/simulatedFleet';
 import { WorkloadModel } from './WorkloadModel';
 
 jest.setTimeout(60_000);
@@ -23,12 +20,7 @@ describe('WorkloadModel on the demo scenario', () => {
 
   beforeAll(async () => {
     // 14:00 UTC, near the diurnal peaks; three minutes in, every model has loaded or failed
-    sim = await startSimulator({
-      scenario: 'demo',
-      clock: { mode: 'manual', startTime: Date.UTC(2026, 10, 26, 14, 0, 0) },
-      controlPort: false,
-    });
-    await sim.advance(180_000);
+    sim = await startDemoFleet();
     tracker = await trackFleet(sim);
   });
 
