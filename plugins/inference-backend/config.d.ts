@@ -55,6 +55,31 @@ export interface Config {
     }>;
 
     /**
+     * The platform's own figures for catalog GPUs, in place of the built-in ones (several are marked UNVERIFIED in
+     * the catalog, e.g. the CUDA-visible memory of most GPUs). The planner, the health card's advice and the capacity
+     * figures use them; a GPU the catalog does not know, or a figure that cannot be right, stops the backend at startup.
+     * @visibility backend
+     */
+    gpus?: Array<{
+      /** Catalog id (`l4`) or `nvidia.com/gpu.product` label (`NVIDIA-L4`). */
+      gpu: string;
+      /** Memory the CUDA runtime reports on one device, GiB (nvidia-smi total less reserved). */
+      usableMemoryGiB?: number;
+      /** Memory bandwidth, GB/s. */
+      memoryBandwidthGBs?: number;
+      /** Dense BF16 tensor TFLOPS. */
+      bf16DenseTflops?: number;
+      /** Dense FP8 tensor TFLOPS. */
+      fp8DenseTflops?: number;
+      /** Karpenter's `karpenter.k8s.aws/instance-gpu-name` value. */
+      karpenterGpuName?: string;
+      /** CUDA compute capability, `major.minor`. */
+      computeCapability?: string;
+      /** Where the figures come from. */
+      source?: string;
+    }>;
+
+    /**
      * GPU prices overriding the dated built-in defaults (AWS us-east-1 on-demand, 2026-01-21).
      * @visibility frontend
      */

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  configureGpuCatalog,
   readClusterConnections,
   readTenancyTeams,
 } from '@inference-platform/plugin-inference-node';
@@ -33,6 +34,7 @@ export async function createInferenceCore(deps: {
 }) {
   const { config, lifecycle, logger } = deps;
   // each reader fails here, at startup, naming the broken config field
+  configureGpuCatalog(config);
   const options = readInferenceOptions(config);
   const clusters = readClusterConnections(config);
   const { store, availability } = await openInferenceStore({

@@ -9,7 +9,9 @@ import { inferencePlugin } from './plugin';
 import { newestMigrationFile } from './__testUtils__/migrations';
 
 describe('inference backend plugin', () => {
-  async function startBackend() {
+  async function startBackend(
+    inference: { gpus?: Array<{ gpu: string; usableMemoryGiB?: number }> } = {},
+  ) {
     const { server } = await startTestBackend({
       features: [
         inferencePlugin,
@@ -18,6 +20,7 @@ describe('inference backend plugin', () => {
             backend: {
               database: { client: 'better-sqlite3', connection: ':memory:' },
             },
+            inference,
           },
         }),
         catalogServiceMock.factory({ entities: [] }),
@@ -52,6 +55,14 @@ describe('inference backend plugin', () => {
       .get('/api/inference/health')
       .set('Authorization', mockCredentials.service.header());
     expect(res.status).toBe(200);
+  });
+
+  it('does not start with a GPU figure it cannot use, and names the entry', async () => {
+    await expect(
+      startBackend({ gpus: [{ gpu: 'NVIDIA-L4', usableMemoryGiB: 40 }] }),
+    ).rejects.toThrow(
+      /inference.gpus\[0\] \(l4\): usableMemoryGiB 40 is more than the GPU's nominal 24 GB/,
+    );
   });
 
   it('refuses /health without credentials', async () => {

@@ -9,4 +9,5 @@ export * from './serviceRef';
 export * from './clusterConfig';
 export * from './clusterPlatformConfig';
 export * from './priceConfig';
+export * from './gpuCatalogConfig';
 export * from './tenancy';

@@ -8,6 +8,7 @@ import {
   inferenceServiceRef,
   readClusterConnections,
   readClusterPlatforms,
+  configureGpuCatalog,
   readGpuPriceSettings,
   TeamTenancy,
 } from '@inference-platform/plugin-inference-node';
@@ -48,6 +49,8 @@ export const scaffolderModuleInference = createBackendModule({
         userInfo,
         permissions,
       }) {
+        // the same GPU figures as the inference backend's (inference.gpus), before anything is sized
+        configureGpuCatalog(config);
         const images = readImageSettings(config);
         // who may deploy where: identity from the auth system, placements from config and Group entities
         const tenancy = TeamTenancy.fromConfig(config, { userInfo, catalog });

@@ -1,4 +1,4 @@
-import { GPU_CATALOG } from './gpus.data';
+import { activeGpuCatalog } from './activeGpuCatalog';
 import { GpuSpec, MigProfile } from './gpuTypes';
 
 /**
@@ -61,7 +61,7 @@ function labelsOf(gpu: GpuSpec): string[] {
  */
 export function findGpu(
   idOrLabel: string,
-  catalog: readonly GpuSpec[] = GPU_CATALOG,
+  catalog: readonly GpuSpec[] = activeGpuCatalog(),
 ): GpuSpec | undefined {
   const wanted = idOrLabel.trim().toLowerCase();
   return (
@@ -81,7 +81,7 @@ export function resolveGpuType(
   name: string,
   options: { migProfile?: string; catalog?: readonly GpuSpec[] } = {},
 ): GpuTypeRef | undefined {
-  const catalog = options.catalog ?? GPU_CATALOG;
+  const catalog = options.catalog ?? activeGpuCatalog();
   let base = name.trim();
   let shared = false;
   if (/-SHARED$/i.test(base)) {
@@ -131,7 +131,7 @@ export function resolveGpuType(
  * @public
  */
 export function listGpuTypes(
-  catalog: readonly GpuSpec[] = GPU_CATALOG,
+  catalog: readonly GpuSpec[] = activeGpuCatalog(),
 ): GpuTypeRef[] {
   const types: GpuTypeRef[] = [];
   for (const gpu of catalog) {

@@ -1,6 +1,8 @@
 export * from './gpuTypes';
 export { GPU_CATALOG } from './gpus.data';
 export * from './gpus';
+export * from './activeGpuCatalog';
+export * from './gpuOverrides';
 export { migProfile } from './mig';
 export * from './prices';
 export * from './modelTypes';

@@ -1,4 +1,4 @@
-import { GPU_CATALOG } from './gpus.data';
+import { activeGpuCatalog } from './activeGpuCatalog';
 import { GpuSpec } from './gpuTypes';
 import { listGpuTypes } from './gpus';
 
@@ -70,7 +70,7 @@ export function resolveGpuPrices(
   const factors = { ...DEFAULT_PRICE_KIND_FACTORS, ...options.factors };
   const factorIsDefault = (kind: PriceKind) =>
     options.factors?.[kind] === undefined;
-  const catalog = options.catalog ?? GPU_CATALOG;
+  const catalog = options.catalog ?? activeGpuCatalog();
   const prices: ResolvedGpuPrice[] = [];
   for (const type of listGpuTypes(catalog)) {
     const override = overrides.find(

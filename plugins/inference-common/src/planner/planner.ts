@@ -1,4 +1,4 @@
-import { GPU_CATALOG } from '../catalog/gpus.data';
+import { activeGpuCatalog } from '../catalog/activeGpuCatalog';
 import { GpuTypeRef, listGpuTypes, resolveGpuType } from '../catalog/gpus';
 import { GpuSpec } from '../catalog/gpuTypes';
 import { MODEL_CATALOG } from '../catalog/models.data';
@@ -29,7 +29,7 @@ import { vllmEngineBehaviour } from './vllmEngine';
 export function planModelServing(
   request: PlanModelServingRequest,
 ): ModelServingPlan {
-  const gpuCatalog = request.catalog?.gpus ?? GPU_CATALOG;
+  const gpuCatalog = request.catalog?.gpus ?? activeGpuCatalog();
   const resolved = resolveModelArchitecture(
     request.model,
     request.catalog?.models ?? MODEL_CATALOG,
