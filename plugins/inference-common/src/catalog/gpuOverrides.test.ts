@@ -1,6 +1,6 @@
 import { planModelServing } from '../planner/planner';
 import { activeGpuCatalog, setActiveGpuCatalog } from './activeGpuCatalog';
-import { applyGpuOverrides } from './gpuOverrides';
+import { applyGpuOverrides, usableMemoryLabel } from './gpuOverrides';
 import { findGpu, isGpuFieldUnverified, resolveGpuType } from './gpus';
 import { GPU_CATALOG } from './gpus.data';
 
@@ -80,6 +80,20 @@ describe('applyGpuOverrides', () => {
     expect(before.kvCacheTokens - after.kvCacheTokens).toBeCloseTo(
       1.05 * 0.92 * tokensPerGiB,
       -3,
+    );
+  });
+});
+
+describe('usableMemoryLabel', () => {
+  it('labels an UNVERIFIED catalog figure as a default, and a configured one with its source', () => {
+    expect(usableMemoryLabel(resolveGpuType('NVIDIA-L4')!)).toBe(
+      '22.05 GiB usable per GPU (catalog default, UNVERIFIED: set inference.gpus)',
+    );
+    const catalog = applyGpuOverrides(GPU_CATALOG, [
+      { gpu: 'l4', usableMemoryGiB: 22.49, source: 'nvidia-smi, g6 nodes' },
+    ]);
+    expect(usableMemoryLabel(resolveGpuType('NVIDIA-L4', { catalog })!)).toBe(
+      '22.49 GiB usable per GPU (nvidia-smi, g6 nodes)',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { findGpu } from './gpus';
+import { findGpu, GpuTypeRef, isGpuFieldUnverified } from './gpus';
 import { GpuSpec } from './gpuTypes';
 
 /**
@@ -98,4 +98,20 @@ export function applyGpuOverrides(
     if (fields.includes('usableMemoryGiB')) gpu.usableMemorySource = source;
   });
   return result;
+}
+
+/**
+ * The usable memory a plan was sized with and where it comes from, labelled as a default when the catalog's figure
+ * is UNVERIFIED and the platform has not set its own: `22.05 GiB usable per GPU (catalog default, UNVERIFIED: set
+ * inference.gpus)`.
+ *
+ * @public
+ */
+export function usableMemoryLabel(type: GpuTypeRef): string {
+  const figure = `${type.usableMemoryGiB} GiB usable per ${
+    type.mig ? `${type.mig.profile} slice` : 'GPU'
+  }`;
+  return isGpuFieldUnverified(type.gpu, 'usableMemoryGiB')
+    ? `${figure} (catalog default, UNVERIFIED: set inference.gpus)`
+    : `${figure} (${type.gpu.usableMemorySource})`;
 }

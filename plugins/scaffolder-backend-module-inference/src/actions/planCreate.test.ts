@@ -1,6 +1,10 @@
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readGpuPriceSettings } from '@inference-platform/plugin-inference-node';
+import {
+  resolveGpuType,
+  usableMemoryLabel,
+} from '@inference-platform/plugin-inference-common';
 import { fakeInference } from '../__testUtils__/fakeInference';
 import { createPlanCreateAction } from './planCreate';
 
@@ -37,6 +41,11 @@ describe('inference:plan:create', () => {
       outputs.maxConcurrencyPerReplica * outputs.replicas,
     ).toBeGreaterThanOrEqual(16);
     expect(outputs.reason).toMatch(/replica\(s\) of \d+ GPU\(s\) \(TP=\d+\)/);
+    // the memory it sized with, labelled as a default where the catalog's figure is UNVERIFIED
+    expect(outputs.reason).toContain(
+      `of ${usableMemoryLabel(resolveGpuType(outputs.gpuType)!)}`,
+    );
+    expect(outputs.reason).toMatch(/GiB usable per GPU \(/);
     expect(JSON.parse(outputs.plan)).toMatchObject({
       model: expect.any(String),
       gpuType: outputs.gpuType,

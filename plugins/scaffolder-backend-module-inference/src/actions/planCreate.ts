@@ -13,6 +13,8 @@ import {
   placementRefusal,
   planModelServing,
   resolveGpuPrices,
+  resolveGpuType,
+  usableMemoryLabel,
   WeightPrecision,
 } from '@inference-platform/plugin-inference-common';
 import {
@@ -395,6 +397,7 @@ export function createPlanCreateAction(options: {
           `No fitting GPU type has quota headroom for ${input.owner}; the cheapest is chosen and the reservation will say what is missing`,
         );
       }
+      const chosenType = resolveGpuType(chosen.gpuType);
       const reason =
         `${chosen.gpuType}: ${chosen.replicas} replica(s) of ${chosen.gpusPerReplica} GPU(s) (TP=${chosen.tensorParallelSize}) ` +
         `hold ${chosen.kvCacheTokens} KV-cache tokens each (${Math.floor(
@@ -406,6 +409,7 @@ export function createPlanCreateAction(options: {
             : ''
         }` +
         ` at --gpu-memory-utilization ${plan.gpuMemoryUtilization}` +
+        `${chosenType ? ` of ${usableMemoryLabel(chosenType)}` : ''}` +
         ` (${
           plan.vllmBehaviour
         }; KV margin ${chosen.errorBand.kvCacheGiB.toFixed(2)} GiB kept: ${
